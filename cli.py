@@ -1,0 +1,187 @@
+"""The `dlverify` command: run, list and show claims.  Thin: parse, call `verify`, write files.
+
+Exit codes: 0 when every verdict matches its claim's expectation, 1 when any does not, 2 on a
+usage or claim-definition error (the message names the file, the claim and the fix).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from verify._errors import ClaimDefinitionError, SelectorError
+from verify.registry import Registry, load_registry
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Check the mathematics of deep learning: SymPy proofs, JAX autodiff on random instances, "
+                       "and a Markdown proof report per claim.")
+
+ClaimsOpt = Annotated[Optional[List[Path]], typer.Option(
+    "--claims", help="A claim file or folder of your own (Python; it runs with your rights). Repeatable. "
+                     "Only these claims are loaded unless --builtin is given.")]
+BuiltinOpt = Annotated[bool, typer.Option("--builtin/--no-builtin", help="Also load the built-in claims of derivations/ "
+                                          "(default: on without --claims, off with it).")]
+
+
+def _registry(claims: list[Path] | None, builtin: bool | None) -> Registry:
+    use_builtin = builtin if builtin is not None else not claims
+    try:
+        return load_registry(claims or (), builtin=use_builtin)
+    except ClaimDefinitionError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2)
+
+
+def _select(registry: Registry, selectors: list[str]):
+    try:
+        return registry.select(selectors)
+    except SelectorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and rename: a reader (or an interrupted run)
+    sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _safe_report_path(reports: Path, claim_id: str, topic: str) -> Path:
+    target = (reports / topic / f"{claim_id}.md").resolve()
+    if reports.resolve() not in target.parents:
+        raise ClaimDefinitionError(f"claim {claim_id!r} would write outside {reports}")
+    return target
+
+
+@app.command()
+def run(
+    selectors: Annotated[Optional[List[str]], typer.Argument(help="'all', claim ids, topic prefixes or globs.")] = None,
+    seed: Annotated[int, typer.Option(help="Root seed; each claim folds in a hash of its id.")] = 0,
+    instances: Annotated[int, typer.Option(min=1, help="Random instances per claim.")] = 64,
+    budget: Annotated[float, typer.Option(min=0.1, help="Wall-clock budget of the symbolic path per claim, seconds.")] = 60.0,
+    reports: Annotated[Path, typer.Option(help="Folder for the Markdown reports and results.json.")] = Path("reports"),
+    claims: ClaimsOpt = None,
+    builtin: BuiltinOpt = None,
+    write: Annotated[bool, typer.Option("--write/--no-write", help="Write reports (default) or only print verdicts.")] = True,
+) -> None:
+    """Check claims and write their proof reports."""
+    registry = _registry(claims, builtin)
+    chosen = _select(registry, selectors or ["all"])
+    from verify import report
+    from verify.runner import run_claims
+
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    start = time.monotonic()
+    claims_arg = " ".join(str(p) for p in claims) if claims else None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("checking", total=len(chosen))
+
+        def progress(r):
+            flag = "   " if r.matches_expectation else "!! "
+            typer.echo(f"{flag}{r.verdict:<12} {r.id}  (expected {r.claim.expect})")
+            bar.advance(task)
+
+        results = run_claims(chosen, seed=seed, instances=instances, symbolic_budget=budget, progress=progress)
+    elapsed = time.monotonic() - start
+    if write:
+        reports.mkdir(parents=True, exist_ok=True)
+        for r in results:
+            _write_atomic(_safe_report_path(reports, r.id, r.claim.topic), report.claim_markdown(r, claims_path=claims_arg))
+        records = {rec["id"]: rec for rec in _previous_records(reports, registry)}
+        records.update({r.id: report.record(r) for r in results})
+        records = {k: v for k, v in records.items() if k in set(registry.ids())}
+        _write_atomic(reports / "results.json", report.results_json(records.values(), seed=seed, instances=instances))
+        _write_atomic(reports / "README.md", report.index_markdown(list(records.values())))
+        _remove_stale(reports, set(registry.ids()))
+    counts = {}
+    for r in results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    bad = [r for r in results if not r.matches_expectation]
+    summary = ", ".join(f"{v} {counts[v]}" for v in ("proved", "verified", "refuted", "inconsistent", "error") if v in counts)
+    typer.echo(f"\n{len(results)} claims in {elapsed:.1f} s: {summary}.")
+    if bad:
+        typer.echo(f"{len(bad)} verdict(s) differ from expectation: " + ", ".join(r.id for r in bad))
+        raise typer.Exit(code=1)
+
+
+def _previous_records(reports: Path, registry: Registry) -> list[dict]:
+    path = reports / "results.json"
+    if not path.exists():
+        return []
+    try:
+        return [rec for rec in json.loads(path.read_text(encoding="utf-8")).get("claims", []) if isinstance(rec, dict)]
+    except (json.JSONDecodeError, OSError):
+        return []
+
+
+def _remove_stale(reports: Path, ids: set[str]) -> None:
+    for md in reports.glob("*/*.md"):
+        if md.stem not in ids:
+            md.unlink()
+
+
+@app.command("list")
+def list_claims(
+    selectors: Annotated[Optional[List[str]], typer.Argument(help="Filter: ids, topic prefixes or globs.")] = None,
+    claims: ClaimsOpt = None,
+    builtin: BuiltinOpt = None,
+) -> None:
+    """List the claims: id, kind, expectation and title."""
+    registry = _registry(claims, builtin)
+    for c in _select(registry, selectors or ["all"]):
+        typer.echo(f"{c.id:<60} {c.kind:<12} {c.expect:<6} {c.title}")
+
+
+@app.command()
+def show(
+    claim_id: Annotated[str, typer.Argument(help="A claim id.")],
+    reports: Annotated[Path, typer.Option(help="Folder of the reports.")] = Path("reports"),
+    claims: ClaimsOpt = None,
+    builtin: BuiltinOpt = None,
+) -> None:
+    """Show a claim: its last proof report if there is one, else its definition."""
+    registry = _registry(claims, builtin)
+    try:
+        c = registry.get(claim_id)
+    except SelectorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2)
+    path = reports / c.topic / f"{c.id}.md"
+    if path.exists():
+        typer.echo(path.read_text(encoding="utf-8"))
+        return
+    from verify.report import statement_tex
+
+    body, note = statement_tex(c)
+    typer.echo(f"{c.title}\n{c.id} ({c.kind}, expected: {c.expect})\nsource: {c.source}\ndefined at: {c.defined_at}\n"
+               f"\n$$ {body} $$\n{note}\n\n{c.notes}\n\nNo report yet: run 'dlverify run {c.id}'.")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

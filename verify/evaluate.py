@@ -1,0 +1,393 @@
+"""One walker over SymPy claims, two backends: exact SymPy matrices and JAX arrays.
+
+`evaluate(expr, env, backend)` computes the value of a claim expression once every symbol has a
+value in `env` (matrix symbols and scalar symbols by name, dimension symbols as ints).  The
+symbolic path evaluates with `EXACT` on explicit matrices of SymPy symbols (or rationals);
+the numeric path with `JAX` on float64 arrays, inside `jit`/`vmap`.  Every SymPy node the
+engine understands appears once, in `_evaluate`; everything backend-specific is a row of the
+two `Backend` tables, so the lowering to JAX and the exact instantiation cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any, Callable, Mapping
+
+import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalMatrix, DiagonalOf
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from ._errors import EvaluationError, ShapeMismatch
+from .nodes import Grad, Jacobian, sigmoid
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    add: Callable[[Any, Any], Any]
+    const: Callable[[Any], Any]
+    matrix: Callable[[list[list[Any]]], Any]
+    matmul: Callable[[Any, Any], Any]
+    transpose: Callable[[Any], Any]
+    inverse: Callable[[Any], Any]
+    eye: Callable[[int], Any]
+    full: Callable[[int, int, Any], Any]
+    elementwise: Callable[[Callable[[Any], Any], Any], Any]
+    hadamard: Callable[[Any, Any], Any]
+    diag_from_vector: Callable[[Any], Any]
+    diag_of: Callable[[Any], Any]
+    trace: Callable[[Any], Any]
+    det: Callable[[Any], Any]
+    entry: Callable[[Any, int, int], Any]
+    grad: Callable[[Callable[[Any], Any], Any], Any]
+    jacobian: Callable[[Callable[[Any], Any], Any], Any]
+    functions: Mapping[type, Callable[..., Any]]
+    is_matrix: Callable[[Any], bool]
+
+
+def _evaluate(expr, env: Mapping[str, Any], be: Backend):
+    ev = lambda e: _evaluate(e, env, be)  # noqa: E731
+    if isinstance(expr, (sp.MatrixSymbol, sp.Symbol)):
+        name = str(expr.name)
+        if name not in env:
+            raise EvaluationError(f"no value for symbol {name!r}")
+        return env[name]
+    if isinstance(expr, (int, float)):
+        return be.const(expr)
+    if isinstance(expr, sp.Number) or expr in (sp.pi, sp.E):
+        return be.const(expr)
+    if isinstance(expr, sp.MatrixBase):
+        return be.matrix([[ev(expr[i, j]) for j in range(expr.cols)] for i in range(expr.rows)])
+    if isinstance(expr, sp.Identity):
+        return be.eye(_int(ev(expr.rows)))
+    if isinstance(expr, sp.ZeroMatrix):
+        return be.full(_int(ev(expr.rows)), _int(ev(expr.cols)), 0)
+    if isinstance(expr, sp.OneMatrix):
+        return be.full(_int(ev(expr.rows)), _int(ev(expr.cols)), 1)
+    if isinstance(expr, (sp.Add, sp.MatAdd, sp.MatMul, sp.Mul, sp.HadamardProduct)):
+        combine = {sp.Add: be.add, sp.MatAdd: be.add, sp.HadamardProduct: be.hadamard}.get(
+            type(expr), lambda a, b: _product(a, b, be))
+        values = [ev(a) for a in expr.args]
+        try:
+            return reduce(combine, values)
+        except ShapeMismatch as exc:
+            raise ShapeMismatch(f"{_show(expr)} is ill-formed: {exc}") from None
+    if isinstance(expr, sp.Transpose):
+        return be.transpose(ev(expr.arg))
+    if isinstance(expr, sp.Inverse):
+        return be.inverse(ev(expr.arg))
+    if isinstance(expr, sp.MatPow):
+        return _matpow(ev(expr.base), expr.exp, be)
+    if isinstance(expr, sp.Pow):
+        base = ev(expr.base)
+        if expr.exp.is_Integer:  # integer powers stay exact and keep negative bases real
+            return base ** int(expr.exp)
+        return base ** ev(expr.exp)
+    if isinstance(expr, MatrixElement):
+        return be.entry(ev(expr.parent), _int(ev(expr.i)), _int(ev(expr.j)))
+    if isinstance(expr, ElementwiseApplyFunction):
+        lam = expr.function
+        (var,) = lam.variables
+        fn = lambda value: _evaluate(lam.expr, {**env, str(var.name): value}, be)  # noqa: E731
+        return be.elementwise(fn, ev(expr.expr))
+    if isinstance(expr, (DiagMatrix,)):
+        return be.diag_from_vector(ev(expr.args[0]))
+    if isinstance(expr, DiagonalOf):
+        return be.diag_of(ev(expr.arg))
+    if isinstance(expr, DiagonalMatrix):
+        return be.diag_from_vector(be.diag_of(ev(expr.arg)))
+    if isinstance(expr, sp.Trace):
+        return be.trace(ev(expr.arg))
+    if isinstance(expr, sp.Determinant):
+        return be.det(ev(expr.arg))
+    if isinstance(expr, sp.Sum):
+        return _sum(expr, env, be)
+    if isinstance(expr, Grad):
+        return _derivative(expr.f, expr.wrt, expr.at, env, be, be.grad)
+    if isinstance(expr, Jacobian):
+        return _derivative(expr.y, expr.wrt, expr.at, env, be, be.jacobian)
+    if isinstance(expr, sp.Piecewise):
+        return _piecewise(expr, env, be)
+    fn = be.functions.get(type(expr)) or _function_by_base(expr, be)
+    if fn is not None:
+        return fn(*[ev(a) for a in expr.args])
+    raise EvaluationError(f"dlverify cannot evaluate {type(expr).__name__} nodes: {expr}")
+
+
+def _show(expr) -> str:
+    text = sp.sstr(expr)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _function_by_base(expr, be: Backend):
+    for cls, fn in be.functions.items():
+        if isinstance(expr, cls):
+            return fn
+    return None
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except TypeError as exc:  # a dimension that is still a symbol
+        raise EvaluationError(f"dimension {value!r} has no concrete size") from exc
+
+
+def _product(a, b, be: Backend):
+    if be.is_matrix(a) and be.is_matrix(b):
+        return be.matmul(a, b)
+    return a * b
+
+
+def _matpow(base, exponent, be: Backend):
+    k = int(exponent)
+    if k < 0:
+        base, k = be.inverse(base), -k
+    result = be.eye(_shape(base)[0])
+    for _ in range(k):
+        result = be.matmul(result, base)
+    return result
+
+
+def _shape(value):
+    return tuple(value.shape)
+
+
+def _sum(expr: sp.Sum, env, be: Backend):
+    # Nested limits: expand the innermost first, one index at a time.
+    def expand(limits, local_env):
+        if not limits:
+            return _evaluate(expr.function, local_env, be)
+        (var, lo, hi), rest = limits[0], limits[1:]
+        lo_i = _int(_evaluate(lo, local_env, be))
+        hi_i = _int(_evaluate(hi, local_env, be))
+        parts = [expand(rest, {**local_env, str(var.name): k}) for k in range(lo_i, hi_i + 1)]
+        if not parts:
+            return be.const(0)
+        return reduce(be.add, parts)
+
+    return expand(list(expr.limits), dict(env))
+
+
+def _piecewise(expr: sp.Piecewise, env, be: Backend):
+    if be.name == "exact":
+        pieces = [(_evaluate(e, env, be), _evaluate_condition(c, env, be)) for e, c in expr.args]
+        return sp.Piecewise(*pieces)
+    import jax.numpy as jnp
+
+    result = None
+    for value, cond in reversed(expr.args):
+        v = _evaluate(value, env, be)
+        if cond is sp.true:
+            result = v
+        else:
+            c = _evaluate_condition(cond, env, be)
+            result = jnp.where(c, v, result if result is not None else jnp.nan)
+    return result
+
+
+_RELATIONS = {
+    sp.StrictLessThan: operator.lt,
+    sp.LessThan: operator.le,
+    sp.StrictGreaterThan: operator.gt,
+    sp.GreaterThan: operator.ge,
+}
+
+
+def _evaluate_condition(cond, env, be: Backend):
+    if cond in (sp.true, sp.false):
+        return bool(cond)
+    for cls, op in _RELATIONS.items():
+        if isinstance(cond, cls):
+            return op(_evaluate(cond.lhs, env, be), _evaluate(cond.rhs, env, be))
+    if isinstance(cond, (sp.And, sp.Or)):
+        parts = [_evaluate_condition(c, env, be) for c in cond.args]
+        if be.name == "exact":
+            return (sp.And if isinstance(cond, sp.And) else sp.Or)(*parts)
+        import jax.numpy as jnp
+
+        return reduce(jnp.logical_and if isinstance(cond, sp.And) else jnp.logical_or, parts)
+    raise EvaluationError(f"dlverify cannot evaluate the condition {cond}")
+
+
+def _derivative(f, wrt, at, env, be: Backend, op):
+    name = str(wrt.name)
+    point = _evaluate(at, env, be)
+
+    def as_function(value):
+        result = _evaluate(f, {**env, name: value}, be)
+        if be.is_matrix(result) and _shape(result) == (1, 1) and op is be.grad:
+            return be.entry(result, 0, 0)
+        return result
+
+    return op(as_function, point)
+
+
+def evaluate(expr, env: Mapping[str, Any], backend: Backend):
+    """Value of `expr` with every symbol looked up by name in `env`."""
+    return _evaluate(expr, env, backend)
+
+
+# --- exact backend: explicit SymPy matrices -------------------------------------------------
+
+
+def _exact_grad(f, point):
+    dummies = sp.Matrix(point.rows, point.cols, lambda i, j: sp.Dummy(f"d{i}{j}"))
+    value = sp.sympify(f(sp.ImmutableMatrix(dummies)))
+    grad = dummies.applyfunc(lambda d: sp.diff(value, d))
+    return sp.ImmutableMatrix(grad.xreplace(dict(zip(dummies, point))))
+
+
+def _exact_jacobian(f, point):
+    dummies = sp.Matrix(point.rows, point.cols, lambda i, j: sp.Dummy(f"d{i}{j}"))
+    y = f(sp.ImmutableMatrix(dummies))
+    jac = sp.Matrix(y.rows, point.rows, lambda i, j: sp.diff(y[i, 0], dummies[j, 0]))
+    return sp.ImmutableMatrix(jac.xreplace(dict(zip(dummies, point))))
+
+
+def _exact_const(value):
+    return sp.nsimplify(value) if isinstance(value, float) else sp.sympify(value)
+
+
+def _exact_inverse(m):
+    if m.rows <= 3:
+        return sp.ImmutableMatrix(m.inv(method="ADJ"))
+    return sp.ImmutableMatrix(m.inv())
+
+
+def _exact_checked(op):
+    def checked(a, b):
+        shape_a, shape_b = getattr(a, "shape", ()), getattr(b, "shape", ())
+        if op is not _mul and shape_a != shape_b:
+            raise ShapeMismatch(f"shapes {_dims(shape_a)} and {_dims(shape_b)} differ")
+        if op is _mul and shape_a and shape_b and shape_a[1] != shape_b[0]:
+            raise ShapeMismatch(f"cannot multiply {_dims(shape_a)} by {_dims(shape_b)}")
+        return op(a, b)
+
+    return checked
+
+
+def _mul(a, b):
+    return a * b
+
+
+def _dims(shape) -> str:
+    return " x ".join(str(d) for d in shape) if shape else "scalar"
+
+
+EXACT = Backend(
+    name="exact",
+    add=_exact_checked(operator.add),
+    const=_exact_const,
+    matrix=lambda rows: sp.ImmutableMatrix(rows),
+    matmul=lambda a, b: sp.ImmutableMatrix(_exact_checked(_mul)(a, b)),
+    transpose=lambda a: a.T,
+    inverse=_exact_inverse,
+    eye=lambda n: sp.ImmutableMatrix(sp.eye(n)),
+    full=lambda r, c, v: sp.ImmutableMatrix(sp.Matrix(r, c, [v] * (r * c))),
+    elementwise=lambda fn, a: sp.ImmutableMatrix(a.applyfunc(fn)),
+    hadamard=lambda a, b: sp.ImmutableMatrix(_exact_checked(lambda x, y: x.multiply_elementwise(y))(a, b)),
+    diag_from_vector=lambda v: sp.ImmutableMatrix(sp.diag(*list(v))),
+    diag_of=lambda a: sp.ImmutableMatrix([a[i, i] for i in range(min(a.shape))]),
+    trace=lambda a: a.trace(),
+    det=lambda a: a.det(),
+    entry=lambda a, i, j: a[i, j],
+    grad=_exact_grad,
+    jacobian=_exact_jacobian,
+    functions={
+        sp.exp: sp.exp,
+        sp.log: sp.log,
+        sp.tanh: sp.tanh,
+        sp.sin: sp.sin,
+        sp.cos: sp.cos,
+        sp.Abs: sp.Abs,
+        sp.sign: sp.sign,
+        sp.Max: sp.Max,
+        sp.Min: sp.Min,
+        sigmoid: sigmoid,
+        sp.Heaviside: sp.Heaviside,
+    },
+    is_matrix=lambda v: isinstance(v, sp.MatrixBase),
+)
+
+
+# --- JAX backend ------------------------------------------------------------------------------
+
+
+def _jax_backend() -> Backend:
+    import jax
+    import jax.numpy as jnp
+
+    def grad(f, point):
+        return jax.grad(f)(point)
+
+    def jacobian(f, point):
+        y_of_x = lambda v: f(v)[:, 0]  # noqa: E731  (k x 1) -> (k,)
+        jac = jax.jacrev(y_of_x)(point)  # (k, n, 1)
+        return jac[:, :, 0]
+
+    def const(value):
+        if isinstance(value, sp.Basic):
+            value = float(value)
+        return jnp.asarray(value, dtype=jnp.float64)
+
+    def checked(op, what):
+        def run(a, b):
+            shape_a, shape_b = jnp.shape(a), jnp.shape(b)
+            if what == "matmul":
+                if shape_a[1] != shape_b[0]:
+                    raise ShapeMismatch(f"cannot multiply {_dims(shape_a)} by {_dims(shape_b)}")
+            elif shape_a != shape_b:
+                raise ShapeMismatch(f"shapes {_dims(shape_a)} and {_dims(shape_b)} differ")
+            return op(a, b)
+
+        return run
+
+    return Backend(
+        name="jax",
+        add=checked(jnp.add, "add"),
+        const=const,
+        matrix=lambda rows: jnp.stack([jnp.stack([jnp.asarray(x, jnp.float64) for x in r]) for r in rows]),
+        matmul=checked(jnp.matmul, "matmul"),
+        transpose=lambda a: jnp.swapaxes(a, -1, -2),
+        inverse=jnp.linalg.inv,
+        eye=lambda n: jnp.eye(n, dtype=jnp.float64),
+        full=lambda r, c, v: jnp.full((r, c), float(v), dtype=jnp.float64),
+        elementwise=lambda fn, a: fn(a),
+        hadamard=checked(jnp.multiply, "hadamard"),
+        diag_from_vector=lambda v: jnp.diag(jnp.reshape(v, (-1,))),
+        diag_of=lambda a: jnp.diagonal(a)[:, None],
+        trace=jnp.trace,
+        det=jnp.linalg.det,
+        entry=lambda a, i, j: a[i, j],
+        grad=grad,
+        jacobian=jacobian,
+        functions={
+            sp.exp: jnp.exp,
+            sp.log: jnp.log,
+            sp.tanh: jnp.tanh,
+            sp.sin: jnp.sin,
+            sp.cos: jnp.cos,
+            sp.Abs: jnp.abs,
+            sp.sign: jnp.sign,
+            sp.Max: lambda *a: reduce(jnp.maximum, a),
+            sp.Min: lambda *a: reduce(jnp.minimum, a),
+            sigmoid: jax.nn.sigmoid,
+            sp.Heaviside: lambda x, h0=0.5: jnp.heaviside(x, h0),
+        },
+        is_matrix=lambda v: getattr(v, "ndim", 0) == 2,
+    )
+
+
+_JAX: Backend | None = None
+
+
+def jax_backend() -> Backend:
+    """The JAX backend (built on first use, so that importing dlverify does not import JAX)."""
+    global _JAX
+    if _JAX is None:
+        _JAX = _jax_backend()
+    return _JAX

@@ -1,0 +1,91 @@
+"""SymPy nodes that dlverify adds to the language of claims.
+
+`Grad(f, x, at=p)` is the gradient of the scalar `f` with respect to the matrix symbol `x`
+(same shape as `x`: denominator layout), evaluated at `x = p` when `at` is given.
+`Jacobian(y, x)` is the numerator-layout Jacobian of a column vector `y` (k x 1) with respect to
+a column vector `x` (n x 1): a k x n matrix with entries d y_i / d x_j.
+
+Both nodes are evaluated by the backends in `verify.evaluate`: the exact backend differentiates
+with `sympy.diff` entry by entry, the JAX backend with `jax.grad` / `jax.jacrev`.  So a claim
+such as "the gradient with respect to W equals x (grad_z J)^T" is checked against autodiff on
+the numeric path and against SymPy's derivative on the symbolic path, from one encoding.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+
+class Grad(MatrixExpr):
+    """Gradient of a scalar expression with respect to a matrix symbol (shape of the symbol)."""
+
+    def __new__(cls, f, wrt, at=None):
+        if not isinstance(wrt, sp.MatrixSymbol):
+            raise TypeError(f"Grad: differentiate with respect to a MatrixSymbol, got {wrt!r}")
+        f = sp.sympify(f)
+        at = wrt if at is None else at
+        return super().__new__(cls, f, wrt, at)
+
+    f = property(lambda self: self.args[0])
+    wrt = property(lambda self: self.args[1])
+    at = property(lambda self: self.args[2])
+    shape = property(lambda self: self.args[1].shape)
+
+    def doit(self, **hints):
+        return self
+
+    def _latex(self, printer):
+        body = printer._print(self.f)
+        nabla = r"\nabla_{%s}\left(%s\right)" % (printer._print(self.wrt), body)
+        if self.at != self.wrt:
+            nabla += r"\Big|_{%s = %s}" % (printer._print(self.wrt), printer._print(self.at))
+        return nabla
+
+
+class Jacobian(MatrixExpr):
+    """Numerator-layout Jacobian d y / d x of a column vector y with respect to a column vector x."""
+
+    def __new__(cls, y, wrt, at=None):
+        if not isinstance(wrt, sp.MatrixSymbol):
+            raise TypeError(f"Jacobian: differentiate with respect to a MatrixSymbol, got {wrt!r}")
+        at = wrt if at is None else at
+        return super().__new__(cls, y, wrt, at)
+
+    y = property(lambda self: self.args[0])
+    wrt = property(lambda self: self.args[1])
+    at = property(lambda self: self.args[2])
+    shape = property(lambda self: (self.args[0].shape[0], self.args[1].shape[0]))
+
+    def doit(self, **hints):
+        return self
+
+    def _latex(self, printer):
+        body = r"\frac{\partial %s}{\partial %s}" % (printer._print(self.y), printer._print(self.wrt))
+        if self.at != self.wrt:
+            body += r"\Big|_{%s = %s}" % (printer._print(self.wrt), printer._print(self.at))
+        return body
+
+
+class sigmoid(sp.Function):
+    """The logistic function 1 / (1 + exp(-x))."""
+
+    def fdiff(self, argindex=1):
+        s = sigmoid(self.args[0])
+        return s * (1 - s)
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return 1 / (1 + sp.exp(-x))
+
+    def _latex(self, printer, exp=None):
+        tex = r"\sigma\left(%s\right)" % printer._print(self.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+
+def scalar(expr):
+    """A 1 x 1 matrix expression (a quadratic form, an inner product) read as a scalar."""
+    if getattr(expr, "shape", None) != (1, 1):
+        raise TypeError(f"scalar(): expected a 1 x 1 matrix expression, got shape {getattr(expr, 'shape', None)}")
+    from sympy.matrices.expressions.matexpr import MatrixElement
+
+    return MatrixElement(expr, 0, 0)

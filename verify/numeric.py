@@ -1,0 +1,509 @@
+"""The numeric path: lower a claim to JAX and test it on random instances of its domain.
+
+Every check is a list of `Pair`s (two values that the claim says are equal, plus a scale for the
+relative tolerance), computed by one `jit(vmap(...))` per size assignment.  Derivatives are
+always JAX autodiff of the lowered expression (`Grad`/`Jacobian` nodes lower to `jax.grad` /
+`jax.jacrev`), so a claimed gradient is compared against autodiff, never against itself.
+
+The worst failing instance becomes the counterexample; `verify.exact` then tries to confirm it
+in exact arithmetic.  Results are frozen dataclasses; nothing here writes files.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import sympy as sp
+
+from ._errors import EvaluationError, ShapeMismatch
+from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property,
+                    Shape, free_symbols, size_assignment_ok, symbol_shapes)
+from .evaluate import evaluate, jax_backend
+from .nodes import Grad
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two quantities the claim says are equal, one instance at a time."""
+
+    name: str
+    compute: Callable[[dict], tuple]  # env -> (lhs, rhs, extra_scale)
+    exact: tuple | None = None  # (lhs_expr, rhs_expr) for exact confirmation, when expressible
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    instances: int
+    mismatched: int
+    max_abs: float
+    max_rel: float
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    check: str
+    sizes: dict
+    values: dict  # symbol name -> nested lists (float)
+    lhs: Any
+    rhs: Any
+    abs_err: float
+    ill_formed: str = ""
+    exact: str = ""
+    exact_confirmed: bool | None = None
+
+
+@dataclass(frozen=True)
+class NumericResult:
+    status: str  # passed | failed | error
+    instances: int = 0
+    sizes: tuple = ()
+    comparisons: tuple = ()
+    ill_formed: tuple = ()
+    counterexample: Counterexample | None = None
+    tolerance: str = ""
+    message: str = ""
+    notes: tuple = ()
+    _worst_env: Any = field(default=None, repr=False, compare=False)
+
+
+# --- sizes and instances ------------------------------------------------------------------------
+
+
+def claim_key(root_seed: int, claim_id: str):
+    """Each claim's own key: independent of run order and of which claims were selected."""
+    import jax
+
+    return jax.random.fold_in(jax.random.PRNGKey(root_seed), zlib.crc32(claim_id.encode()) & 0x7FFFFFFF)
+
+
+def draw_sizes(claim: Claim, rng: np.random.Generator, count: int) -> list[dict]:
+    if not claim.sizes:
+        return [{}]
+    names = sorted(claim.sizes)
+    chosen: list[dict] = []
+    for _ in range(400):
+        sizes = {n: int(rng.integers(claim.sizes[n][0], claim.sizes[n][1] + 1)) for n in names}
+        if sizes not in chosen and size_assignment_ok(claim, sizes):
+            chosen.append(sizes)
+        if len(chosen) == count:
+            break
+    return chosen or [claim.smallest_sizes()]
+
+
+def all_sizes(claim: Claim, rng: np.random.Generator) -> list[dict]:
+    import itertools
+
+    names = sorted(claim.sizes)
+    combos = [dict(zip(names, c)) for c in itertools.product(
+        *[range(claim.sizes[n][0], claim.sizes[n][1] + 1) for n in names])]
+    rng.shuffle(combos)
+    return [s for s in combos if size_assignment_ok(claim, s)]
+
+
+def sample_env(claim: Claim, sizes: dict, key, count: int) -> dict:
+    """`count` random members of each symbol's domain, keyed by symbol name (leading axis)."""
+    import jax
+
+    env = {}
+    for name, (shape, domain) in sorted(symbol_shapes(claim, sizes).items()):
+        k = jax.random.fold_in(key, zlib.crc32(name.encode()) & 0x7FFFFFFF)
+        keys = jax.random.split(k, count)
+        env[name] = jax.vmap(lambda kk: domain.sample(kk, shape))(keys)
+    return env
+
+
+# --- pairs for each kind of statement -------------------------------------------------------------
+
+
+def _ev(expr, env):
+    return evaluate(expr, env, jax_backend())
+
+
+def _as_array(value):
+    import jax.numpy as jnp
+
+    return jnp.asarray(value, dtype=jnp.float64)
+
+
+def _additive_terms(f):
+    if isinstance(f, (sp.Add, sp.MatAdd)):
+        return list(f.args)
+    return [f]
+
+
+def pairs_for(statement, claim: Claim, sizes: dict, key) -> tuple[list[Pair], list[str]]:
+    import jax
+    import jax.numpy as jnp
+
+    notes: list[str] = []
+    if isinstance(statement, Identity):
+        return [Pair("left side = right side", lambda e: (_ev(statement.lhs, e), _ev(statement.rhs, e), 0.0),
+                     (statement.lhs, statement.rhs))], notes
+    if isinstance(statement, Gradient):
+        d = statement.derivative()
+        return [Pair("autodiff derivative = claimed derivative",
+                     lambda e: (_ev(d, e), _ev(statement.claimed, e), 0.0), (d, statement.claimed))], notes
+    if isinstance(statement, Derivation):
+        out = []
+        for i, (a, b) in enumerate(zip(statement.steps, statement.steps[1:])):
+            out.append(Pair(f"step {i} = step {i + 1}", lambda e, a=a, b=b: (_ev(a, e), _ev(b, e), 0.0), (a, b)))
+        return out, notes
+    if isinstance(statement, Expectation):
+        mean = statement.mean()
+        return [Pair("exact expectation = claimed value", lambda e: (_ev(mean, e), _ev(statement.equals, e), 0.0),
+                     (mean, statement.equals))], notes
+    if isinstance(statement, Minimiser):
+        return _minimiser_pairs(statement, key, notes), notes
+    if isinstance(statement, Property):
+        return _property_pairs(statement, notes), notes
+    if isinstance(statement, Algorithmic):
+        return _algorithmic_pairs(statement, notes), notes
+    if isinstance(statement, Shape):
+        def shape_pair(e):
+            value = _ev(statement.expr, e)
+            return jnp.zeros(()), jnp.zeros(()), 0.0
+
+        notes.append("shape claims are checked by evaluating the formula at every sampled size")
+        return [Pair("formula evaluates", shape_pair)], notes
+    raise TypeError(f"unknown statement {statement!r}")
+
+
+def _with(env, name, value):
+    return {**env, name: value}
+
+
+def _minimiser_pairs(st: Minimiser, key, notes: list) -> list[Pair]:
+    import jax
+    import jax.numpy as jnp
+
+    name = str(st.wrt.name)
+    f_scalar = lambda e: jnp.reshape(_ev(st.f, e), ())  # noqa: E731
+    out: list[Pair] = []
+    if st.smooth:
+        g = Grad(st.f, st.wrt, at=st.point)
+        terms = [Grad(t, st.wrt, at=st.point) for t in _additive_terms(st.f)]
+
+        def stationarity(e):
+            grad = _ev(g, e)
+            scale = max_abs_of([_ev(t, e) for t in terms]) if len(terms) > 1 else 0.0
+            return grad, jnp.zeros_like(grad), scale
+
+        out.append(Pair("autodiff gradient at the point = 0", stationarity, (g, sp.ZeroMatrix(*st.wrt.shape))))
+    eps = (1e-4, 1e-2, 1.0)
+    n_dirs = 8
+
+    def perturb(e):
+        p = _ev(st.point, e)
+        f0 = f_scalar(_with(e, name, p))
+        radius = 1.0 + jnp.max(jnp.abs(p))
+        dirs = jax.random.normal(jax.random.PRNGKey(7), (n_dirs * len(eps) + 2 * p.size,) + p.shape)
+        # coordinate directions first: a wrong coordinate of a separable minimiser shows at once
+        basis = jnp.concatenate([jnp.eye(p.size), -jnp.eye(p.size)]).reshape((2 * p.size,) + p.shape)
+        dirs = dirs.at[: 2 * p.size].set(basis)
+        dirs = dirs / jnp.sqrt(jnp.sum(dirs**2, axis=(1, 2), keepdims=True))
+        scales = jnp.repeat(jnp.asarray(eps), dirs.shape[0] // len(eps) + 1)[: dirs.shape[0]]
+        vals = jax.vmap(lambda d, s: f_scalar(_with(e, name, p + s * radius * d)))(dirs, scales)
+        drop = jnp.min(vals) - f0
+        return jnp.minimum(drop, 0.0), jnp.zeros(()), jnp.abs(f0)
+
+    out.append(Pair("no perturbation of the point lowers f", perturb))
+
+    def solver(e):
+        p = _ev(st.point, e)
+        f0 = f_scalar(_with(e, name, p))
+        radius = 0.5 * (1.0 + jnp.max(jnp.abs(p)))
+        start = p + radius * jax.random.normal(jax.random.PRNGKey(11), p.shape)
+        fx = lambda x: f_scalar(_with(e, name, x))  # noqa: E731
+        grad = jax.grad(fx)
+
+        def body(k, carry):
+            x, best = carry
+            gk = grad(x)
+            step = radius / jnp.sqrt(k + 1.0) / (jnp.sqrt(jnp.sum(gk**2)) + 1e-300)
+            x = x - step * gk
+            return x, jnp.minimum(best, fx(x))
+
+        _, best = jax.lax.fori_loop(0, 400, body, (start, fx(start)))
+        return jnp.minimum(best - f0, 0.0), jnp.zeros(()), jnp.abs(f0)
+
+    out.append(Pair("an independent solver (normalised (sub)gradient descent) finds no lower value", solver))
+    if st.reference is not None:
+        out.append(Pair("point = independent closed form", lambda e: (_ev(st.point, e), _ev(st.reference, e), 0.0),
+                        (st.point, st.reference)))
+    return out
+
+
+def max_abs_of(values):
+    import jax.numpy as jnp
+
+    return jnp.max(jnp.stack([jnp.max(jnp.abs(v)) for v in values]))
+
+
+def _margin(relation: str, value):
+    import jax.numpy as jnp
+
+    if relation == "psd":
+        sym = (value + jnp.swapaxes(value, -1, -2)) / 2
+        eig = jnp.linalg.eigvalsh(sym)
+        return jnp.min(eig), jnp.max(jnp.abs(eig))
+    value = jnp.reshape(value, (-1,))
+    return jnp.min(value), jnp.max(jnp.abs(value))
+
+
+PROPERTY_TEXT = {"psd": "smallest eigenvalue >= 0", "nonnegative": "value >= 0", "positive": "value > 0"}
+
+
+def _property_pairs(st: Property, notes: list) -> list[Pair]:
+    import jax.numpy as jnp
+
+    def compute(e):
+        if st.local_min_of is not None:
+            f, x = st.local_min_of
+            xstar, converged = local_minimum(f, x, e)
+            e = _with(e, str(x.name), xstar)
+        else:
+            converged = jnp.asarray(True)
+        margin, scale = _margin(st.relation, _ev(st.expr, e))
+        margin = jnp.where(converged, margin, 0.0)
+        return jnp.minimum(margin, 0.0), jnp.zeros(()), scale
+
+    if st.local_min_of is not None:
+        notes.append("each instance starts damped Newton steps (JAX autodiff Hessian) from its random x "
+                     "and uses the local minimiser found")
+    return [Pair(PROPERTY_TEXT.get(st.relation, st.relation), compute)]
+
+
+def local_minimum(f, x, env, steps: int = 60):
+    """A local minimiser of `f` over `x` from `env[x]`: Newton steps on a Hessian shifted to be
+    positive definite, with a backtracking line search; returns (x*, converged)."""
+    import jax
+    import jax.numpy as jnp
+
+    name = str(x.name)
+    x0 = env[name]
+    fx = lambda v: jnp.reshape(_ev(f, _with(env, name, v)), ())  # noqa: E731
+    grad, hess = jax.grad(fx), jax.hessian(fx)
+
+    def body(_, v):
+        g = grad(v).reshape(-1)
+        h = hess(v).reshape(g.size, g.size)
+        lam_min = jnp.min(jnp.linalg.eigvalsh((h + h.T) / 2))
+        shift = jnp.maximum(0.0, 1e-6 - lam_min)
+        step = jnp.linalg.solve(h + shift * jnp.eye(g.size), g).reshape(v.shape)
+        ts = 0.5 ** jnp.arange(30.0)
+        vals = jax.vmap(lambda t: fx(v - t * step))(ts)
+        ok = vals <= fx(v)
+        t = jnp.where(jnp.any(ok), ts[jnp.argmax(ok)], 0.0)
+        return v - t * step
+
+    xstar = jax.lax.fori_loop(0, steps, body, x0)
+    g = grad(xstar)
+    h = hess(xstar).reshape(g.size, g.size)
+    scale = 1.0 + jnp.max(jnp.abs(h)) * (1.0 + jnp.max(jnp.abs(xstar)))
+    converged = jnp.max(jnp.abs(g)) <= 1e-9 * scale
+    return xstar, converged
+
+
+def line_search(phi, grow: int = 60, golden: int = 90):
+    """argmin over eta >= 0 of phi(eta): bracket by doubling, golden section, then Newton on phi'."""
+    import jax
+    import jax.numpy as jnp
+
+    def grow_body(_, hi):
+        return jnp.where(phi(2 * hi) < phi(hi), 2 * hi, hi)
+
+    hi = jax.lax.fori_loop(0, grow, grow_body, jnp.asarray(1e-6))
+    lo, hi = jnp.asarray(0.0), 2 * hi
+    r = (math.sqrt(5) - 1) / 2
+
+    def golden_body(_, bounds):
+        a, b = bounds
+        c, d = b - r * (b - a), a + r * (b - a)
+        left = phi(c) < phi(d)
+        return jnp.where(left, a, c), jnp.where(left, d, b)
+
+    a, b = jax.lax.fori_loop(0, golden, golden_body, (lo, hi))
+    eta = (a + b) / 2
+    d1, d2 = jax.grad(phi), jax.grad(jax.grad(phi))
+
+    def newton(_, t):
+        step = d1(t) / d2(t)
+        return jnp.where(jnp.isfinite(step) & (d2(t) > 0), jnp.maximum(t - step, 0.0), t)
+
+    return jax.lax.fori_loop(0, 8, newton, eta)
+
+
+def _algorithmic_pairs(st: Algorithmic, notes: list) -> list[Pair]:
+    import jax.numpy as jnp
+
+    state = str(st.state.name)
+    nxt = sp.MatrixSymbol(state + "_next", *st.state.shape)
+    parts = st.conclusion(st.state, nxt)
+    lhs, rhs = parts[0], parts[1]
+    scale_expr = parts[2] if len(parts) > 2 else None
+    step_name = str(st.step.name)
+    if st.step_rule == "exact_line_search":
+        notes.append("the step size is an exact line search done with JAX (doubling bracket, golden "
+                     "section, Newton polish on the derivative)")
+
+    def compute(e):
+        theta = e[state]
+        lhs_vals, rhs_vals, scales = [], [], []
+        for _ in range(st.iterations):
+            here = _with(e, state, theta)
+            update = lambda eta: _ev(st.update, _with(here, step_name, eta))  # noqa: E731
+            if st.step_rule == "exact_line_search":
+                eta = line_search(lambda t: jnp.reshape(_ev(st.cost, _with(here, state, update(t))), ()))
+            else:
+                eta = jnp.reshape(_ev(st.step_rule, here), ())
+            new = update(eta)
+            pair_env = {**here, nxt.name: new}
+            lhs_vals.append(jnp.reshape(_ev(lhs, pair_env), (-1,)))
+            rhs_vals.append(jnp.reshape(_ev(rhs, pair_env) if rhs != 0 else jnp.zeros(()), (-1,)) * jnp.ones_like(lhs_vals[-1]))
+            scales.append(jnp.reshape(_ev(scale_expr, pair_env), ()) if scale_expr is not None else jnp.zeros(()))
+            theta = new
+        return jnp.stack(lhs_vals), jnp.stack(rhs_vals), jnp.max(jnp.stack(scales))
+
+    return [Pair(f"conclusion after each of {st.iterations} steps", compute)]
+
+
+# --- the check ------------------------------------------------------------------------------------
+
+
+def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: int = 3) -> NumericResult:
+    """Run every comparison of `claim` on `instances` random instances over up to `configs` sizes."""
+    import jax
+    import jax.numpy as jnp
+
+    key = claim_key(seed, claim.id)
+    rng = np.random.default_rng(np.asarray(jax.random.key_data(key)).astype(np.uint32))
+    drawn = draw_sizes(claim, rng, configs)
+    ill: list[tuple[dict, str]] = []
+    good: list[dict] = []
+    for sizes in drawn:
+        problem = ill_formed(claim, sizes)
+        (ill if problem else good).append((sizes, problem) if problem else sizes)
+    if not good:
+        for sizes in all_sizes(claim, rng):
+            if not ill_formed(claim, sizes):
+                good.append(sizes)
+                break
+    comparisons: dict[str, list] = {}
+    worst = None  # (ratio, pair, sizes, env_single, lhs, rhs, err)
+    notes: list[str] = []
+    per = max(1, math.ceil(instances / max(1, len(good))))
+    total = 0
+    for index, sizes in enumerate(good):
+        k = jax.random.fold_in(key, index)
+        statement = claim.build(sizes)
+        env = sample_env(claim, sizes, k, per)
+        pairs, pair_notes = pairs_for(statement, claim, sizes, k)
+        notes.extend(n for n in pair_notes if n not in notes)
+
+        def run_all(single, pairs=pairs, sizes=sizes):
+            full = {**single, **sizes}
+            outs = []
+            for p in pairs:
+                lhs, rhs, extra = p.compute(full)
+                outs.append((_as_array(lhs), _as_array(rhs), _as_array(extra)))
+            return outs
+
+        try:
+            results = jax.jit(jax.vmap(run_all))(env)
+        except ShapeMismatch as exc:
+            ill.append((sizes, str(exc)))
+            continue
+        except EvaluationError as exc:
+            return NumericResult("error", message=f"at sizes {sizes}: {exc}")
+        total += per
+        for p, (lhs, rhs, extra) in zip(pairs, results):
+            lhs, rhs, extra = np.asarray(lhs), np.asarray(rhs), np.asarray(extra)
+            if lhs.shape != rhs.shape:
+                ill.append((sizes, f"{p.name}: the two sides have shapes {lhs.shape[1:]} and {rhs.shape[1:]}"))
+                continue
+            if not (np.all(np.isfinite(lhs)) and np.all(np.isfinite(rhs))):
+                bad = int(np.sum(~(np.isfinite(lhs) & np.isfinite(rhs)).reshape(per, -1).all(axis=1)))
+                return NumericResult("error", instances=total,
+                                     message=f"{p.name}: non-finite values (NaN or inf) on {bad} of {per} "
+                                             f"instances at sizes {sizes}")
+            axes = tuple(range(1, lhs.ndim))
+            err = np.max(np.abs(lhs - rhs), axis=axes) if axes else np.abs(lhs - rhs)
+            mag = np.maximum(np.max(np.abs(lhs), axis=axes) if axes else np.abs(lhs),
+                             np.max(np.abs(rhs), axis=axes) if axes else np.abs(rhs))
+            scale = np.maximum(mag, extra.reshape(per))
+            tol = claim.atol + claim.rtol * scale
+            ratio = err / tol
+            rel = err / np.maximum(scale, 1e-300)
+            c = comparisons.setdefault(p.name, [0, 0, 0.0, 0.0])
+            c[0] += per
+            c[1] += int(np.sum(ratio > 1))
+            c[2] = max(c[2], float(np.max(err)))
+            c[3] = max(c[3], float(np.max(np.where(scale > 0, rel, 0.0))))
+            i = int(np.argmax(ratio))
+            if ratio[i] > 1 and (worst is None or ratio[i] > worst[0]):
+                single = {n: np.asarray(v[i]) for n, v in env.items()}
+                worst = (float(ratio[i]), p, sizes, single, lhs[i], rhs[i], float(err[i]))
+    comps = tuple(Comparison(n, *v) for n, v in comparisons.items())
+    tolerance = f"|lhs - rhs| <= {claim.atol:g} + {claim.rtol:g} * scale, entrywise maximum per instance"
+    ill_text = tuple(f"at sizes {_fmt_sizes(s)}: {msg}" for s, msg in ill)
+    counter = None
+    if worst is not None:
+        _, p, sizes, single, lhs, rhs, err = worst
+        counter = Counterexample(p.name, sizes, {n: np.asarray(v).tolist() for n, v in single.items()},
+                                 np.asarray(lhs).tolist(), np.asarray(rhs).tolist(), err)
+    elif ill:
+        sizes, msg = ill[0]
+        counter = Counterexample("well-formedness", sizes, {}, None, None, float("nan"), ill_formed=msg)
+    status = "failed" if (worst is not None or ill) else "passed"
+    if not good and not ill:
+        return NumericResult("error", message="no admissible sizes")
+    return NumericResult(status, total, tuple(good), comps, ill_text, counter, tolerance, "", tuple(notes),
+                         _worst_env=(worst[1], worst[2], worst[3]) if worst is not None else None)
+
+
+def _fmt_sizes(sizes: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(sizes.items())) or "(no dimensions)"
+
+
+def ill_formed(claim: Claim, sizes: dict) -> str:
+    """Why the statement is ill-formed at `sizes` ('' when it is well-formed)."""
+    import jax
+
+    statement = claim.build(sizes)
+    shapes = symbol_shapes(claim, sizes)
+    abstract = {n: jax.ShapeDtypeStruct(shape, "float64") for n, (shape, _) in shapes.items()}
+    pairs, _ = pairs_for(statement, claim, sizes, jax.random.PRNGKey(0))
+    exprs = []
+    for p in pairs:
+        if p.exact is not None:
+            exprs.append(p.exact)
+
+    def probe(env):
+        full = {**env, **sizes}
+        out = []
+        for lhs, rhs in exprs:
+            a, b = _ev(lhs, full), _ev(rhs, full)
+            if hasattr(a, "shape") and hasattr(b, "shape") and tuple(a.shape) != tuple(b.shape) and \
+                    not (isinstance(rhs, sp.ZeroMatrix) or rhs == 0):
+                raise ShapeMismatch(f"{sp.sstr(lhs)[:60]} has shape {tuple(a.shape)} but "
+                                    f"{sp.sstr(rhs)[:60]} has shape {tuple(b.shape)}")
+            out.append(a)
+        if isinstance(statement, Shape):
+            value = _ev(statement.expr, full)
+            if statement.expected is not None:
+                want = tuple(int(sp.sympify(d).xreplace({sp.Symbol(k, integer=True, positive=True): v
+                                                          for k, v in sizes.items()})) for d in statement.expected)
+                if tuple(value.shape) != want:
+                    raise ShapeMismatch(f"the formula has shape {tuple(value.shape)}, not {want}")
+        return out
+
+    try:
+        jax.eval_shape(probe, abstract)
+    except ShapeMismatch as exc:
+        return str(exc)
+    return ""

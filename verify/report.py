@@ -1,0 +1,224 @@
+"""Proof reports: Markdown per claim, an index, and the same in JSON.
+
+Pure functions from results to text; `cli.py` writes the files.  Nothing here depends on time
+or on the machine's speed, so the same code and seed give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+import numpy as np
+import sympy as sp
+
+from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property, Shape,
+                    symbol_shapes)
+from .runner import ClaimResult
+
+SCHEMA_VERSION = 1
+LAYOUT = ("Gradients of a scalar have the shape of the variable (denominator layout); the Jacobian of a "
+          "k-vector with respect to an n-vector is k x n (numerator layout: row i holds the derivatives of "
+          "output i). Vectors are columns.")
+MAX_TEX = 2500
+
+
+def tex(expr) -> str:
+    text = sp.latex(expr)
+    if len(text) > MAX_TEX:
+        return r"\text{(%d characters of LaTeX: too long to show; see the encoding in derivations/)}" % len(text)
+    return text
+
+
+def statement_tex(claim: Claim) -> tuple[str, str]:
+    """(LaTeX display, note on the sizes it was built at)."""
+    sizes = claim.smallest_sizes()
+    st = claim.build(sizes)
+    note = ""
+    if callable(claim.statement) and not isinstance(claim.statement, (Identity, Gradient, Derivation, Minimiser,
+                                                                      Expectation, Property, Algorithmic, Shape)):
+        note = "The statement depends on the sizes; shown as built at " + _sizes_text(sizes) + "."
+    if isinstance(st, Identity):
+        body = f"{tex(st.lhs)} = {tex(st.rhs)}"
+    elif isinstance(st, Gradient):
+        body = f"{tex(st.derivative())} = {tex(st.claimed)}"
+    elif isinstance(st, Derivation):
+        body = r"\begin{aligned} " + tex(st.steps[0]) + "".join(r" \\ &= " + tex(s) for s in st.steps[1:]) + r" \end{aligned}"
+        body = body.replace(r"\begin{aligned} ", r"\begin{aligned} &", 1)
+    elif isinstance(st, Minimiser):
+        body = f"{tex(st.point)} \\in \\arg\\min_{{{tex(st.wrt)}}} \\; {tex(st.f)}"
+    elif isinstance(st, Expectation):
+        body = (r"\sum_{k=1}^{%d} p_k\, v_k = %s, \quad p = \left(%s\right),\; v = \left(%s\right)"
+                % (len(st.probs), tex(st.equals), ", ".join(tex(p) for p in st.probs),
+                   ", ".join(tex(v) for v in st.values)))
+        if len(body) > MAX_TEX:
+            body = r"\sum_{k=1}^{%d} p_k\, v_k = %s" % (len(st.probs), tex(st.equals))
+    elif isinstance(st, Property):
+        rel = {"psd": r"\succeq 0", "nonnegative": r"\ge 0", "positive": r"> 0"}.get(st.relation, st.relation)
+        body = f"{tex(st.expr)} {rel}"
+        if st.local_min_of is not None:
+            f, x = st.local_min_of
+            body += r"\quad \text{at every local minimiser } %s \text{ of } %s" % (tex(x), tex(f))
+    elif isinstance(st, Algorithmic):
+        nxt = sp.MatrixSymbol(str(st.state.name) + "_next", *st.state.shape)
+        parts = st.conclusion(st.state, nxt)
+        rule = r"\eta = \arg\min_{\eta \ge 0} C" if st.step_rule == "exact_line_search" else r"\eta = " + tex(st.step_rule)
+        body = (r"%s \leftarrow %s,\; %s,\; C = %s \;\Rightarrow\; %s = %s"
+                % (tex(st.state), tex(st.update), rule, tex(st.cost), tex(parts[0]), tex(parts[1])))
+    elif isinstance(st, Shape):
+        body = tex(st.expr) + (r" \in \mathbb{R}^{%s \times %s}" % tuple(tex(d) for d in st.expected) if st.expected else "")
+    else:
+        body = str(st)
+    return body, note
+
+
+def _sizes_text(sizes: dict) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "no dimensions"
+
+
+def _g(x) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.3g}"
+
+
+def _matrix_text(value) -> str:
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        return f"{float(arr):.6g}"
+    rows = arr.reshape(arr.shape[0], -1) if arr.ndim > 1 else arr[None, :]
+    return "[" + "; ".join(" ".join(f"{v:.6g}" for v in row) for row in rows) + "]"
+
+
+def replay_command(result: ClaimResult, claims_path: str | None = None) -> str:
+    extra = f" --claims {claims_path}" if claims_path else ""
+    return f"dlverify run {result.id} --seed {result.seed} --instances {result.instances}{extra}"
+
+
+def claim_markdown(result: ClaimResult, *, claims_path: str | None = None) -> str:
+    c = result.claim
+    sym, num = result.symbolic, result.numeric
+    body, note = statement_tex(c)
+    lines = [f"# {c.title}", "",
+             f"`{c.id}` | verdict: **{result.verdict}** | expected: {c.expect} | kind: {c.kind}"
+             + (" | **matches expectation**" if result.matches_expectation else " | **DOES NOT MATCH EXPECTATION**"), "",
+             f"**Source:** {c.source}", ""]
+    if c.expect == "fails":
+        lines += [f"**Erratum.** The notes state this incorrectly; it is encoded as written and must be refuted."
+                  + (f" The correction is [`{c.correction}`](../{c.correction.split('.')[0]}/{c.correction}.md)."
+                     if c.correction else ""), ""]
+    lines += ["## Statement", "", "$$", body, "$$", ""]
+    if note:
+        lines += [note, ""]
+    lines += ["## Conventions and domain", "", f"- {LAYOUT}"]
+    sizes = c.smallest_sizes()
+    for name, (shape, domain) in sorted(symbol_shapes(c, sizes).items()):
+        lines.append(f"- `{name}`: {domain.description}")
+    for name, (lo, hi) in sorted(c.sizes.items()):
+        lines.append(f"- dimension `{name}`: random in {lo}..{hi}")
+    lines.append(f"- tolerance: |lhs - rhs| <= {c.atol:g} + {c.rtol:g} * scale (scale: the larger magnitude of "
+                 "the two sides or of the terms compared)")
+    if c.notes:
+        lines += ["", c.notes.strip()]
+    lines += ["", "## Symbolic path (SymPy)", "", f"- result: **{sym.status}**" + (f", scope: {sym.scope}" if sym.scope else "")]
+    if sym.reason:
+        lines.append(f"- reason: {sym.reason}")
+    lines += [f"{i + 1}. {s}" for i, s in enumerate(sym.steps)]
+    if sym.counterexample:
+        lines += ["", "Exact counterexample from the symbolic path:", "", "| symbol | value |", "|---|---|"]
+        lines += [f"| {k} | ${v}$ |" if not k.startswith("size") else f"| {k} | {v} |" for k, v in sym.counterexample]
+    lines += ["", "## Numeric path (JAX, float64)", ""]
+    if num.status == "error":
+        lines.append(f"- result: **error**: {num.message}")
+    else:
+        lines += [f"- result: **{num.status}** on {num.instances} instances, seed {result.seed}, "
+                  f"sizes {'; '.join(_sizes_text(s) for s in num.sizes)}",
+                  f"- tolerance: {num.tolerance}"]
+        lines += [f"- {n}" for n in num.notes]
+        if num.comparisons:
+            lines += ["", "| check | instances | mismatched | max abs error | max rel error |", "|---|---|---|---|---|"]
+            lines += [f"| {k.name} | {k.instances} | {k.mismatched} / {k.instances} | {_g(k.max_abs)} | {_g(k.max_rel)} |"
+                      for k in num.comparisons]
+        if num.ill_formed:
+            lines += ["", "Ill-formed at sampled sizes:", ""] + [f"- {m}" for m in num.ill_formed]
+    cx = getattr(num, "counterexample", None)
+    if cx is not None:
+        lines += ["", "## Counterexample", "", f"- check: {cx.check}", f"- sizes: {_sizes_text(cx.sizes)}"]
+        if cx.ill_formed:
+            lines.append(f"- {cx.ill_formed}")
+        else:
+            lines += [f"- `{n}` = {_matrix_text(v)}" for n, v in sorted(cx.values.items())]
+            lines += [f"- left side: {_matrix_text(cx.lhs)}", f"- right side: {_matrix_text(cx.rhs)}",
+                      f"- max abs error: {_g(cx.abs_err)}"]
+        if cx.exact:
+            lines.append(f"- exact arithmetic: {cx.exact}")
+    lines += ["", "## Verdict", "", f"**{result.verdict}**: {result.reason}.", "",
+              "## Replay", "", "```", replay_command(result, claims_path), "```", ""]
+    return "\n".join(lines)
+
+
+def record(result: ClaimResult) -> dict:
+    """The machine-readable form of one result (no timings: the bytes depend only on code and seed)."""
+    c, sym, num = result.claim, result.symbolic, result.numeric
+    cx = getattr(num, "counterexample", None)
+    return {
+        "id": c.id, "title": c.title, "topic": c.topic, "kind": c.kind, "source": c.source,
+        "verdict": result.verdict, "expect": c.expect, "matches_expect": result.matches_expectation,
+        "correction": c.correction, "reason": result.reason, "scope": sym.scope if sym.status == "proved" else "",
+        "seed": result.seed, "instances": result.instances,
+        "symbolic": {"status": sym.status, "scope": sym.scope, "reason": sym.reason, "steps": list(sym.steps),
+                     "counterexample": [list(p) for p in sym.counterexample]},
+        "numeric": {"status": num.status, "instances": getattr(num, "instances", 0), "message": num.message,
+                    "sizes": list(getattr(num, "sizes", ())),
+                    "comparisons": [{"check": k.name, "instances": k.instances, "mismatched": k.mismatched,
+                                     "max_abs": k.max_abs, "max_rel": k.max_rel} for k in getattr(num, "comparisons", ())],
+                    "ill_formed": list(getattr(num, "ill_formed", ()))},
+        "counterexample": None if cx is None else {
+            "check": cx.check, "sizes": cx.sizes, "values": cx.values, "lhs": cx.lhs, "rhs": cx.rhs,
+            "abs_err": None if cx.abs_err != cx.abs_err else cx.abs_err, "ill_formed": cx.ill_formed,
+            "exact": cx.exact, "exact_confirmed": cx.exact_confirmed},
+        "report": f"{c.topic}/{c.id}.md",
+    }
+
+
+def results_json(records: Iterable[dict], *, seed: int, instances: int) -> str:
+    payload = {"schema": SCHEMA_VERSION, "seed": seed, "instances": instances,
+               "claims": sorted(records, key=lambda r: r["id"])}
+    return json.dumps(payload, indent=2, sort_keys=True) + "\n"
+
+
+def index_markdown(records: list[dict]) -> str:
+    records = sorted(records, key=lambda r: r["id"])
+    counts = {v: sum(r["verdict"] == v for r in records) for v in ("proved", "verified", "refuted", "inconsistent", "error")}
+    mismatched = [r for r in records if not r["matches_expect"]]
+    lines = ["# dlverify proof reports", "",
+             "Generated by `dlverify run all`; do not edit by hand. Each claim links to its proof report.", "",
+             "| verdict | claims |", "|---|---|"]
+    lines += [f"| {v} | {n} |" for v, n in counts.items()]
+    lines += ["", f"{len(records)} claims; {len(records) - len(mismatched)} match their expectation"
+              + (f"; **{len(mismatched)} do not**: " + ", ".join(f"`{r['id']}`" for r in mismatched) if mismatched else "")
+              + ".", "", "## Claims", "", "| claim | kind | verdict | scope | expected |", "|---|---|---|---|---|"]
+    for r in records:
+        lines.append(f"| [`{r['id']}`]({r['report']}) | {r['kind']} | **{r['verdict']}** | {r['scope'] or '-'} | "
+                     f"{r['expect']}{'' if r['matches_expect'] else ' (MISMATCH)'} |")
+    errata = [r for r in records if r["expect"] == "fails"]
+    lines += ["", "## Errata", "",
+              "Statements the notes get wrong, encoded as written; each is refuted with a counterexample and linked "
+              "to a correction that the engine checks too.", ""]
+    by_id = {r["id"]: r for r in records}
+    for r in errata:
+        cx = r["counterexample"] or {}
+        if cx.get("ill_formed"):
+            evidence = f"ill-formed at sizes {cx.get('sizes')}: {cx['ill_formed']}"
+        elif cx:
+            evidence = f"fails at sizes {cx.get('sizes')} ({cx.get('check')}, max abs error {_g(cx.get('abs_err'))})"
+        else:
+            evidence = r["reason"]
+        exact = f"; {cx['exact']}" if cx.get("exact") else ""
+        corr = r.get("correction")
+        corr_text = (f" Correction: [`{corr}`]({by_id[corr]['report']}) is **{by_id[corr]['verdict']}**."
+                     if corr in by_id else (f" Correction: `{corr}`." if corr else ""))
+        lines.append(f"- [`{r['id']}`]({r['report']}): **{r['verdict']}**. {r['title']}. Evidence: {evidence}{exact}.{corr_text}")
+    lines += ["", "## results.json", "",
+              "`results.json` holds the same data for machines: `{\"schema\", \"seed\", \"instances\", \"claims\": "
+              "[{\"id\", \"verdict\", \"expect\", \"matches_expect\", \"kind\", \"scope\", \"correction\", "
+              "\"symbolic\", \"numeric\", \"counterexample\", ...}]}`.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,169 @@
+"""Running claims: the symbolic path in budgeted child processes, the numeric path here.
+
+SymPy can hang (`simplify` on the wrong expression) and JAX is multithreaded, so the two never
+share a process.  A *zygote* process is forked before JAX starts; for every claim it forks a
+fresh child that runs `check_symbolic` and is killed when its wall-clock budget runs out (the
+claim is then `undecided` on the symbolic path, and the numeric path still decides).  While the
+zygote works through the symbolic queue, this process runs the numeric checks with JAX.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from .claim import Claim
+from .symbolic import SymbolicResult, check_symbolic
+
+_FORK = mp.get_context("fork")
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claim: Claim
+    verdict: str
+    reason: str
+    symbolic: SymbolicResult
+    numeric: object  # NumericResult
+    seed: int
+    instances: int
+    seconds_symbolic: float = 0.0
+    seconds_numeric: float = 0.0
+
+    @property
+    def id(self) -> str:
+        return self.claim.id
+
+    @property
+    def matches_expectation(self) -> bool:
+        from .verdict import matches_expectation
+
+        return matches_expectation(self.verdict, self.claim.expect)
+
+
+def _symbolic_child(conn, claim: Claim) -> None:
+    try:
+        result = check_symbolic(claim)
+    except Exception as exc:  # a crash in SymPy is a reason, reported, not a hang
+        result = SymbolicResult("undecided", "", (), f"SymPy raised {type(exc).__name__}: {exc}".splitlines()[0][:300])
+    conn.send(result)
+    conn.close()
+
+
+def symbolic_with_budget(claim: Claim, budget: float) -> tuple[SymbolicResult, float]:
+    """`check_symbolic(claim)` in a forked child, killed after `budget` seconds."""
+    start = time.monotonic()
+    receiver, sender = _FORK.Pipe(duplex=False)
+    child = _FORK.Process(target=_symbolic_child, args=(sender, claim), daemon=True)
+    child.start()
+    sender.close()
+    result = None
+    if receiver.poll(budget):
+        try:
+            result = receiver.recv()
+        except EOFError:
+            result = None
+    elapsed = time.monotonic() - start
+    if child.is_alive():
+        child.kill()
+    child.join()
+    if result is None:
+        if elapsed >= budget:
+            result = SymbolicResult("undecided", "", (), f"the symbolic check exceeded its budget of {budget:g} s "
+                                    "and was stopped")
+        else:
+            result = SymbolicResult("undecided", "", (), f"the symbolic process died (exit code {child.exitcode})")
+    return result, elapsed
+
+
+def _zygote(conn, claims: dict, budget: float) -> None:
+    while True:
+        claim_id = conn.recv()
+        if claim_id is None:
+            return
+        result, elapsed = symbolic_with_budget(claims[claim_id], budget)
+        conn.send((claim_id, result, elapsed))
+
+
+class SymbolicQueue:
+    """Symbolic checks for many claims, worked through by a zygote forked before JAX starts."""
+
+    def __init__(self, claims: Iterable[Claim], budget: float):
+        self.claims = {c.id: c for c in claims}
+        self.conn, child = _FORK.Pipe()
+        self.proc = _FORK.Process(target=_zygote, args=(child, self.claims, budget), daemon=True)
+        self.proc.start()
+        self.done: dict = {}
+
+    def submit_all(self) -> None:
+        for claim_id in self.claims:
+            self.conn.send(claim_id)
+
+    def result(self, claim_id: str) -> tuple[SymbolicResult, float]:
+        while claim_id not in self.done:
+            got_id, result, elapsed = self.conn.recv()
+            self.done[got_id] = (result, elapsed)
+        return self.done.pop(claim_id)
+
+    def close(self) -> None:
+        try:
+            self.conn.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.kill()
+
+
+def _numeric(claim: Claim, seed: int, instances: int):
+    from .numeric import NumericResult, check_numeric
+    from .verdict import confirm_exactly
+
+    try:
+        result = check_numeric(claim, seed=seed, instances=instances)
+        return confirm_exactly(claim, result)
+    except Exception as exc:  # any engine or encoding failure is an `error` verdict, with its cause
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        return NumericResult("error", message=f"{type(exc).__name__}: {exc} (at {os.path.basename(last.filename)}:"
+                                              f"{last.lineno})".replace("\n", " ")[:500])
+
+
+def _finish(claim, symbolic, t_sym, seed, instances) -> ClaimResult:
+    from .verdict import combine
+
+    start = time.monotonic()
+    numeric = _numeric(claim, seed, instances)
+    verdict, reason = combine(symbolic, numeric)
+    return ClaimResult(claim, verdict, reason, symbolic, numeric, seed, instances, t_sym, time.monotonic() - start)
+
+
+def check_claim(claim: Claim, *, seed: int = 0, instances: int = 64, symbolic_budget: float = 30.0) -> ClaimResult:
+    """Both paths and the verdict for one claim (the symbolic path in a budgeted child)."""
+    symbolic, t_sym = symbolic_with_budget(claim, symbolic_budget)
+    return _finish(claim, symbolic, t_sym, seed, instances)
+
+
+def run_claims(claims: list[Claim], *, seed: int = 0, instances: int = 64, symbolic_budget: float = 30.0,
+               progress: Callable[[ClaimResult], None] | None = None) -> list[ClaimResult]:
+    """Check every claim; symbolic work overlaps numeric work. Results in the order given."""
+    queue = SymbolicQueue(claims, symbolic_budget)
+    queue.submit_all()
+    results = []
+    try:
+        for claim in claims:
+            numeric_first = _numeric(claim, seed, instances)
+            symbolic, t_sym = queue.result(claim.id)
+            from .verdict import combine
+
+            verdict, reason = combine(symbolic, numeric_first)
+            r = ClaimResult(claim, verdict, reason, symbolic, numeric_first, seed, instances, t_sym, 0.0)
+            results.append(r)
+            if progress:
+                progress(r)
+    finally:
+        queue.close()
+    return results

@@ -1,0 +1,75 @@
+"""Shape checking at the matrix level, for every size at once.
+
+SymPy builds `W.T * g` for symbolic dimensions without checking that they agree.  Here every
+product, sum and side of an equation is walked with its symbolic dimensions, and each pair of
+dimensions that must agree becomes a condition (`n_k == n_km1`).  A condition that holds
+identically is discharged for all sizes; one that does not names the sizes at which the formula
+is ill-formed.  This is the dimension-generic part of the shape check; concrete sizes are
+checked again on both paths when the formula is evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+
+@dataclass(frozen=True)
+class ShapeCondition:
+    left: sp.Expr
+    right: sp.Expr
+    where: str
+
+    def holds_for(self, sizes: dict) -> bool:
+        sub = {s: sizes[str(s.name)] for s in (sp.sympify(self.left) - sp.sympify(self.right)).free_symbols
+               if str(s.name) in sizes}
+        return sp.simplify(sp.sympify(self.left).xreplace(sub) - sp.sympify(self.right).xreplace(sub)) == 0
+
+    @property
+    def identically(self) -> bool:
+        return sp.simplify(sp.sympify(self.left) - sp.sympify(self.right)) == 0
+
+    def __str__(self) -> str:
+        return f"{self.where} needs {self.left} = {self.right}"
+
+
+def _shape(expr):
+    return getattr(expr, "shape", None) if getattr(expr, "is_Matrix", False) else None
+
+
+def conditions(expr, out: list | None = None) -> list[ShapeCondition]:
+    """Every dimension equality that `expr` needs in order to be well-formed."""
+    out = [] if out is None else out
+    if not isinstance(expr, sp.Basic):
+        return out
+    for arg in expr.args:
+        conditions(arg, out)
+    if isinstance(expr, (sp.MatMul,)):
+        mats = [a for a in expr.args if _shape(a) is not None]
+        for a, b in zip(mats, mats[1:]):
+            out.append(ShapeCondition(a.shape[1], b.shape[0], f"the product {sp.sstr(a)} * {sp.sstr(b)}"))
+    elif isinstance(expr, (sp.MatAdd, sp.HadamardProduct)):
+        mats = [a for a in expr.args if _shape(a) is not None]
+        for a, b in zip(mats, mats[1:]):
+            what = "sum" if isinstance(expr, sp.MatAdd) else "elementwise product"
+            out.append(ShapeCondition(a.shape[0], b.shape[0], f"the {what} {sp.sstr(a)} + {sp.sstr(b)} (rows)"))
+            out.append(ShapeCondition(a.shape[1], b.shape[1], f"the {what} {sp.sstr(a)} + {sp.sstr(b)} (columns)"))
+    elif isinstance(expr, sp.Inverse):
+        out.append(ShapeCondition(expr.arg.shape[0], expr.arg.shape[1], f"the inverse of {sp.sstr(expr.arg)}"))
+    elif isinstance(expr, ElementwiseApplyFunction):
+        pass
+    return out
+
+
+def equal_shape_conditions(a, b, where: str) -> list[ShapeCondition]:
+    sa, sb = _shape(a), _shape(b)
+    if sa is None and sb is None:
+        return []
+    if sa is None or sb is None:
+        # a scalar against a matrix: only a 1 x 1 matrix may stand for a scalar
+        shape = sa if sa is not None else sb
+        return [ShapeCondition(shape[0], 1, where + " (a scalar against a matrix)"),
+                ShapeCondition(shape[1], 1, where + " (a scalar against a matrix)")]
+    return [ShapeCondition(sa[0], sb[0], where + " (rows)"), ShapeCondition(sa[1], sb[1], where + " (columns)")]

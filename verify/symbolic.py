@@ -1,0 +1,351 @@
+"""The symbolic path: decide a claim with SymPy, or say honestly that SymPy could not.
+
+Matrix claims are instantiated at small concrete sizes with explicit generic members of their
+domains (one SymPy symbol per free parameter; rotations as rational Cayley transforms) through
+the same evaluator as the numeric path.  Residuals are reduced with specific, cheap routines
+first (`expand`, `cancel`, rewriting to `exp`) and `simplify` last.  A residual that does not
+reduce to zero is *not* a disproof: the claim is disproved only when an exact member of the
+domain makes the two sides differ, and otherwise the result is `undecided` with the reason.
+
+This module runs in a child process with a wall-clock budget (see `verify.runner`); it never
+imports JAX.  Results are plain frozen dataclasses of strings so that they cross processes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from ._errors import EvaluationError, ShapeMismatch
+from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property,
+                    Shape, size_assignment_ok, symbol_shapes)
+from .evaluate import EXACT, evaluate
+from .nodes import Grad
+from .shapes import conditions, equal_shape_conditions
+
+
+@dataclass(frozen=True)
+class SymbolicResult:
+    status: str  # proved | disproved | undecided
+    scope: str = ""
+    steps: tuple = ()
+    reason: str = ""
+    counterexample: tuple = ()  # (("name", "latex value"), ...) then lhs/rhs/residual lines
+    failed_step: int | None = None
+
+
+REDUCERS = (
+    ("expand", sp.expand),
+    ("cancel", lambda e: sp.cancel(sp.together(e))),
+    ("rewrite in exp, then cancel", lambda e: sp.cancel(sp.together(sp.expand(e.rewrite(sp.exp))))),
+    ("simplify", sp.simplify),
+)
+
+
+def reduce_to_zero(residual) -> tuple[bool, str, object]:
+    """(is zero, the routine that showed it, what is left) for a scalar or matrix residual."""
+    entries = list(residual) if isinstance(residual, sp.MatrixBase) else [residual]
+    left = entries
+    for name, routine in REDUCERS:
+        left = [routine(e) if e != 0 else e for e in left]
+        if all(e == 0 for e in left):
+            return True, name, 0
+    nonzero = [e for e in left if e != 0]
+    return False, "", nonzero[0]
+
+
+def _tex(expr, limit: int = 400) -> str:
+    text = sp.latex(expr)
+    return text if len(text) <= limit else text[: limit - 3] + r"\dots"
+
+
+def _fmt_sizes(sizes: dict) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items()))
+
+
+def generic_env(claim: Claim, sizes: dict, restriction: dict | None = None) -> dict:
+    env = dict(sizes)
+    for name, (shape, domain) in symbol_shapes(claim, sizes).items():
+        env[name] = domain.generic(name, shape)
+    for name, value in (restriction or {}).items():
+        env[str(name)] = sp.sympify(value)
+    return env
+
+
+def rational_envs(claim: Claim, sizes: dict, count: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    for _ in range(count):
+        env = dict(sizes)
+        for name, (shape, domain) in sorted(symbol_shapes(claim, sizes).items()):
+            env[name] = domain.rational(rng, shape)
+        yield env
+
+
+def _nonzero(value) -> bool:
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    for e in entries:
+        e = sp.nsimplify(e) if isinstance(e, sp.Float) else e
+        if e.is_Rational:
+            if e != 0:
+                return True
+            continue
+        if abs(complex(sp.N(e, 40))) > 1e-25:
+            return True
+    return False
+
+
+def find_exact_counterexample(claim: Claim, sizes: dict, lhs, rhs, tries: int = 6):
+    """An exact (rational) member of the domain where lhs and rhs differ, or None."""
+    for env in rational_envs(claim, sizes, tries):
+        a, b = evaluate(lhs, env, EXACT), evaluate(rhs, env, EXACT)
+        if isinstance(b, int) or (not isinstance(b, sp.MatrixBase) and b == 0 and isinstance(a, sp.MatrixBase)):
+            b = sp.zeros(*a.shape)
+        if _nonzero(a - b):
+            values = tuple((n, _tex(v)) for n, v in env.items() if n not in sizes)
+            return values + (("left side", _tex(a)), ("right side", _tex(b)))
+    return None
+
+
+def scope_of(claim: Claim, sizes: dict) -> str:
+    if not sizes:
+        return "general"
+    return f"entrywise at sizes {_fmt_sizes(sizes)}"
+
+
+# --- shape -----------------------------------------------------------------------------------
+
+
+def shape_conditions(statement) -> list:
+    from .claim import sides
+
+    conds = []
+    for e in sides(statement):
+        if isinstance(e, sp.Basic):
+            conditions(e, conds)
+    if isinstance(statement, Identity):
+        conds += equal_shape_conditions(statement.lhs, statement.rhs, "the two sides")
+    elif isinstance(statement, Gradient):
+        conds += equal_shape_conditions(statement.derivative(), statement.claimed, "the derivative and the claim")
+    elif isinstance(statement, Derivation):
+        for i, (a, b) in enumerate(zip(statement.steps, statement.steps[1:])):
+            conds += equal_shape_conditions(a, b, f"steps {i} and {i + 1}")
+    elif isinstance(statement, Minimiser):
+        conds += equal_shape_conditions(statement.point, statement.wrt, "the point and the variable")
+    return conds
+
+
+def check_shapes(claim: Claim) -> tuple[list[str], dict | None]:
+    """(steps, sizes where ill-formed or None), for all admissible sizes in the ranges."""
+    statement = claim.build(claim.smallest_sizes())
+    conds = [c for c in shape_conditions(statement) if not c.identically]
+    if not conds and not callable(claim.statement):
+        return ["Every product, sum and side is well-formed for all sizes (each dimension condition holds "
+                "identically)."], None
+    names = sorted(claim.sizes)
+    for combo in itertools.product(*[range(claim.sizes[n][0], claim.sizes[n][1] + 1) for n in names]):
+        sizes = dict(zip(names, combo))
+        if not size_assignment_ok(claim, sizes):
+            continue
+        st = claim.build(sizes)
+        for c in shape_conditions(st):
+            if not c.holds_for(sizes):
+                return [f"Ill-formed at sizes {_fmt_sizes(sizes)}: {c}."], sizes
+    if conds:
+        return [f"Well-formed at every admissible size: {'; '.join(str(c) for c in conds)}, "
+                "and the size ranges and rules force these."], None
+    return ["Well-formed at every admissible size in the ranges (checked size by size)."], None
+
+
+# --- kinds -------------------------------------------------------------------------------------
+
+
+def _pairs(statement) -> list[tuple[str, object, object]]:
+    if isinstance(statement, Identity):
+        return [("left side - right side", statement.lhs, statement.rhs)]
+    if isinstance(statement, Gradient):
+        return [("sympy derivative - claimed derivative", statement.derivative(), statement.claimed)]
+    if isinstance(statement, Derivation):
+        return [(f"step {i} - step {i + 1}", a, b) for i, (a, b) in enumerate(zip(statement.steps, statement.steps[1:]))]
+    if isinstance(statement, Expectation):
+        return [("exact expectation - claimed value", statement.mean(), statement.equals)]
+    if isinstance(statement, Minimiser):
+        out = [("gradient of f at the point", Grad(statement.f, statement.wrt, at=statement.point),
+                sp.ZeroMatrix(*statement.wrt.shape))]
+        if statement.reference is not None:
+            out.append(("point - independent closed form", statement.point, statement.reference))
+        return out
+    return []
+
+
+def _compare_pairs(claim, statement, sizes, steps) -> SymbolicResult:
+    env = generic_env(claim, sizes)
+    for index, (label, lhs, rhs) in enumerate(_pairs(statement)):
+        a, b = evaluate(lhs, env, EXACT), evaluate(rhs, env, EXACT)
+        if isinstance(rhs, sp.ZeroMatrix) or (rhs == 0 and isinstance(a, sp.MatrixBase)):
+            b = sp.zeros(*a.shape)
+        zero, how, left = reduce_to_zero(a - b)
+        if zero:
+            steps.append(f"{label}: reduced to 0 by `{how}`.")
+            continue
+        steps.append(f"{label}: SymPy leaves the residual ${_tex(left)}$.")
+        counter = find_exact_counterexample(claim, sizes, lhs, rhs)
+        failed = index if isinstance(statement, Derivation) else None
+        if counter:
+            steps.append("An exact member of the domain makes the two sides differ (below).")
+            return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "", counter, failed)
+        return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
+                              f"{label}: the residual did not reduce to 0 and vanished on every exact random "
+                              "instance tried", (), failed)
+    return SymbolicResult("proved", scope_of(claim, sizes), tuple(steps))
+
+
+def _subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list) -> SymbolicResult:
+    base = generic_env(claim, sizes)
+    rows, cols = (int(sp.sympify(d).xreplace({sp.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}))
+                  for d in st.wrt.shape)
+    w = sp.Matrix(rows, cols, lambda i, j: sp.Dummy(f"w{i}{j}", real=True))
+    for description, substitution in st.cases:
+        by_name = {str(k): sp.sympify(v) for k, v in substitution.items()}
+        env = {}
+        for name, value in base.items():
+            if isinstance(value, sp.Basic):
+                value = value.xreplace({s: by_name[s.name] for s in value.free_symbols if s.name in by_name})
+            env[name] = value
+        point = evaluate(st.point, env, EXACT).applyfunc(sp.simplify)
+        f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(w)}, EXACT))
+        if isinstance(f_w, sp.MatrixBase):
+            f_w = f_w[0, 0]
+        at_point = dict(zip(list(w), list(point)))
+        for k, (wk, pk) in enumerate(zip(list(w), list(point))):
+            d = sp.diff(f_w, wk)
+            if sp.simplify(pk) == 0:
+                right = sp.simplify(d.subs(sp.sign(wk), 1).xreplace(at_point))
+                left = sp.simplify(d.subs(sp.sign(wk), -1).xreplace(at_point))
+                ok = right.is_nonnegative and left.is_nonpositive
+                steps.append(f"case {description}: coordinate {k + 1} of the point is 0; one-sided derivatives "
+                             f"${_tex(left)} \\le 0 \\le {_tex(right)}$: {'holds' if ok else 'not shown'}.")
+            else:
+                value = sp.simplify(d.xreplace(at_point))
+                ok = value == 0
+                steps.append(f"case {description}: coordinate {k + 1} is ${_tex(pk)}$ (nonzero); the derivative "
+                             f"there simplifies to ${_tex(value)}$.")
+            if not ok:
+                counter = find_exact_counterexample(claim, sizes, Grad(st.f, st.wrt, at=st.point),
+                                                    sp.ZeroMatrix(*st.wrt.shape)) if st.smooth else None
+                reason = f"case {description}: the optimality condition for coordinate {k + 1} was not shown"
+                if counter:
+                    return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), reason, counter)
+                return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps), reason)
+    steps.append("The subgradient optimality condition holds in every case; with f convex it makes the point "
+                 "a global minimiser.")
+    return SymbolicResult("proved", scope_of(claim, sizes) + " (case split: " + "; ".join(d for d, _ in st.cases) + ")",
+                          tuple(steps))
+
+
+def _property(claim: Claim, st: Property, sizes: dict, steps: list) -> SymbolicResult:
+    if st.local_min_of is not None:
+        return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
+                              "the property is evaluated at a local minimiser, which is found numerically; "
+                              "SymPy has no closed form for it")
+    value = evaluate(st.expr, generic_env(claim, sizes), EXACT)
+    if st.relation == "psd":
+        n = value.rows
+        minors = [value.extract(list(idx), list(idx)).det() for k in range(1, n + 1)
+                  for idx in itertools.combinations(range(n), k)]
+        facts = [sp.factor(sp.simplify(m)).is_nonnegative for m in minors]
+        if all(facts):
+            steps.append(f"All {len(minors)} principal minors are non-negative (SymPy's assumptions).")
+            return SymbolicResult("proved", scope_of(claim, sizes), tuple(steps))
+        for env in rational_envs(claim, sizes, 6):
+            m = evaluate(st.expr, env, EXACT)
+            if not all(x.is_Rational for x in m):
+                break
+            if m.is_positive_semidefinite is False:
+                return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps),
+                                      "", tuple((k, _tex(v)) for k, v in env.items() if k not in sizes)
+                                      + (("matrix", _tex(m)), ("eigenvalues", _tex(list(m.eigenvals())))))
+        return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
+                              "SymPy's assumptions could not decide the sign of every principal minor")
+    simplified = sp.simplify(value)
+    decided = simplified.is_nonnegative if st.relation == "nonnegative" else simplified.is_positive
+    if decided:
+        steps.append(f"${_tex(simplified)}$ is {st.relation} by SymPy's assumptions.")
+        return SymbolicResult("proved", scope_of(claim, sizes), tuple(steps))
+    return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps), "SymPy could not decide the sign")
+
+
+def _algorithmic(claim: Claim, st: Algorithmic, sizes: dict, steps: list) -> SymbolicResult:
+    restriction = {str(k): v for k, v in st.symbolic_restriction.items()}
+    env = generic_env(claim, sizes, restriction)
+    state = str(st.state.name)
+    eta = sp.Symbol("eta_step", positive=True)
+    update = evaluate(st.update, {**env, str(st.step.name): eta}, EXACT)
+    if st.step_rule == "exact_line_search":
+        phi = sp.sympify(evaluate(st.cost, {**env, state: update}, EXACT))
+        phi = phi[0, 0] if isinstance(phi, sp.MatrixBase) else phi
+        solutions = sp.solve(sp.diff(phi, eta), eta)
+        if len(solutions) != 1:
+            return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
+                                  f"the line-search condition d/d eta C = 0 has {len(solutions)} closed-form solutions")
+        step = sp.cancel(solutions[0])
+        steps.append(f"Exact line search: d/d\u03b7 C(update) = 0 gives \u03b7* = ${_tex(step)}$.")
+    else:
+        step = evaluate(st.step_rule, env, EXACT)
+        step = step[0, 0] if isinstance(step, sp.MatrixBase) else step
+        steps.append(f"Step size: ${_tex(step)}$.")
+    new = update.xreplace({eta: step})
+    nxt = sp.MatrixSymbol(state + "_next", *st.state.shape)
+    parts = st.conclusion(st.state, nxt)
+    lhs = evaluate(parts[0], {**env, nxt.name: new}, EXACT)
+    rhs = evaluate(parts[1], {**env, nxt.name: new}, EXACT) if parts[1] != 0 else 0
+    zero, how, left = reduce_to_zero(sp.Matrix(lhs) - (sp.Matrix(rhs) if isinstance(rhs, sp.MatrixBase) else rhs)
+                                     if isinstance(lhs, sp.MatrixBase) else lhs - rhs)
+    where = ", ".join(f"{k} = {v}" for k, v in restriction.items())
+    scope = scope_of(claim, sizes) + (f", on the sub-family {where}" if where else "") + ", one step from a generic state"
+    if zero:
+        steps.append(f"The conclusion after one step reduces to 0 by `{how}`.")
+        return SymbolicResult("proved", scope, tuple(steps))
+    steps.append(f"After one step SymPy leaves ${_tex(left)}$.")
+    return SymbolicResult("undecided", scope, tuple(steps), "the conclusion did not reduce to 0 symbolically")
+
+
+def check_symbolic(claim: Claim) -> SymbolicResult:
+    """Decide `claim` with SymPy at its symbolic sizes: proved, disproved or undecided (with a reason)."""
+    steps, bad_sizes = check_shapes(claim)
+    if bad_sizes is not None:
+        return SymbolicResult("disproved", "ill-formed", tuple(steps),
+                              counterexample=tuple(("size " + k, str(v)) for k, v in sorted(bad_sizes.items())))
+    result = None
+    for sizes in (claim.symbolic_sizes or (claim.smallest_sizes(),)):
+        sizes = dict(sizes)
+        statement = claim.build(sizes)
+        local = list(steps)
+        local.append(f"Instantiated at {_fmt_sizes(sizes) or 'no dimensions (scalars)'} with generic domain members.")
+        try:
+            if isinstance(statement, Minimiser) and not statement.smooth:
+                result = _subgradient_cases(claim, statement, sizes, local)
+            elif isinstance(statement, Property):
+                result = _property(claim, statement, sizes, local)
+            elif isinstance(statement, Algorithmic):
+                result = _algorithmic(claim, statement, sizes, local)
+            elif isinstance(statement, Shape):
+                evaluate(statement.expr, generic_env(claim, sizes), EXACT)
+                local.append("The formula evaluates at these sizes.")
+                result = SymbolicResult("proved", "general (all sizes)" if len(steps) == 1 else scope_of(claim, sizes),
+                                        tuple(local))
+            else:
+                result = _compare_pairs(claim, statement, sizes, local)
+        except ShapeMismatch as exc:
+            return SymbolicResult("disproved", "ill-formed", tuple(local + [f"Ill-formed: {exc}"]),
+                                  counterexample=tuple(("size " + k, str(v)) for k, v in sorted(sizes.items())))
+        except EvaluationError as exc:
+            return SymbolicResult("undecided", "", tuple(local), f"the symbolic evaluator stopped: {exc}")
+        if result.status != "proved":
+            return result
+    if isinstance(claim.build(claim.smallest_sizes()), Minimiser) and claim.build(claim.smallest_sizes()).smooth:
+        result = SymbolicResult(result.status, result.scope + "; first-order condition (stationarity), minimality "
+                                "is checked on the numeric path", result.steps)
+    return result

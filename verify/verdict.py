@@ -1,0 +1,93 @@
+"""Combining the two paths into one of the five verdicts, and confirming counterexamples exactly.
+
+| symbolic \\ numeric | passed | failed |
+|---|---|---|
+| proved | proved | inconsistent |
+| undecided | verified | refuted |
+| disproved | inconsistent | refuted |
+
+A numeric error makes the verdict `error`.  A numeric counterexample that exact arithmetic shows
+to be a rounding artefact (residual exactly 0) makes it `inconsistent`: the engine's tolerance,
+not the claim, is wrong, and the report says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import sympy as sp
+
+from .claim import Claim, symbol_shapes
+from .evaluate import EXACT, evaluate
+from .numeric import NumericResult
+from .symbolic import SymbolicResult, _nonzero, _tex
+
+VERDICTS = ("proved", "verified", "refuted", "inconsistent", "error")
+
+
+def confirm_exactly(claim: Claim, numeric: NumericResult) -> NumericResult:
+    """Re-evaluate the worst numeric instance in exact arithmetic where it can be made rational."""
+    if numeric.counterexample is None or numeric._worst_env is None:
+        if numeric.counterexample is not None and numeric.counterexample.ill_formed:
+            c = replace(numeric.counterexample, exact="the formula is ill-formed at these sizes (exact: no rounding "
+                                                       "is involved)", exact_confirmed=True)
+            return replace(numeric, counterexample=c)
+        return numeric
+    pair, sizes, single = numeric._worst_env
+    c = numeric.counterexample
+    if pair.exact is None:
+        return replace(numeric, counterexample=replace(
+            c, exact="not applicable: this check (perturbation, solver or line search) has no exact form"))
+    env = dict(sizes)
+    for name, (shape, domain) in symbol_shapes(claim, sizes).items():
+        value = domain.rationalize(np.asarray(single[name]))
+        if value is None:
+            return replace(numeric, counterexample=replace(
+                c, exact=f"not possible: no exact member of the {domain.name} domain near the value of {name}"))
+        env[name] = value
+    try:
+        lhs, rhs = evaluate(pair.exact[0], env, EXACT), evaluate(pair.exact[1], env, EXACT)
+        if isinstance(lhs, sp.MatrixBase) and not isinstance(rhs, sp.MatrixBase):
+            rhs = sp.zeros(*lhs.shape)
+        residual = (lhs - rhs).applyfunc(sp.nsimplify) if isinstance(lhs, sp.MatrixBase) else sp.nsimplify(lhs - rhs)
+        nonzero = _nonzero(residual)
+    except Exception as exc:  # exact evaluation is best-effort evidence, never a verdict by itself
+        return replace(numeric, counterexample=replace(c, exact=f"not possible: exact evaluation raised {exc}"))
+    size = max(np.abs(np.asarray(sp.N(sp.Matrix([residual]) if not isinstance(residual, sp.MatrixBase) else residual, 20),
+                                  dtype=complex))).max()
+    if nonzero:
+        text = (f"confirmed in exact arithmetic: with the instance rounded to nearby exact members of its domain, "
+                f"the largest entry of |lhs - rhs| is {float(size):.6g} (exactly nonzero)")
+    else:
+        text = "NOT confirmed: in exact arithmetic the two sides are equal at this instance (a rounding artefact)"
+    return replace(numeric, counterexample=replace(c, exact=text, exact_confirmed=bool(nonzero)))
+
+
+def combine(symbolic: SymbolicResult, numeric: NumericResult) -> tuple[str, str]:
+    """(verdict, one-line reason)."""
+    if numeric.status == "error":
+        return "error", f"numeric path: {numeric.message}"
+    s, n = symbolic.status, numeric.status
+    if n == "failed" and numeric.counterexample is not None and numeric.counterexample.exact_confirmed is False:
+        return "inconsistent", ("the numeric path found a mismatch that exact arithmetic does not confirm; "
+                                "the tolerance is too tight for this instance")
+    if s == "proved" and n == "passed":
+        return "proved", f"symbolic proof ({symbolic.scope}) and {numeric.instances} numeric instances agree"
+    if s == "undecided" and n == "passed":
+        return "verified", f"symbolic path undecided ({symbolic.reason}); {numeric.instances} numeric instances pass"
+    if s == "disproved" and n == "failed":
+        return "refuted", "both paths find counterexamples"
+    if s == "undecided" and n == "failed":
+        return "refuted", f"numeric counterexample; symbolic path undecided ({symbolic.reason})"
+    if s == "proved" and n == "failed":
+        return "inconsistent", "SymPy proved the claim but the numeric path found a counterexample"
+    if s == "disproved" and n == "passed":
+        return "inconsistent", "SymPy disproved the claim but every numeric instance passed"
+    return "error", f"unexpected combination: symbolic {s}, numeric {n}"
+
+
+def matches_expectation(verdict: str, expect: str) -> bool:
+    if expect == "holds":
+        return verdict in ("proved", "verified")
+    return verdict == "refuted"
