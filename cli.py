@@ -19,7 +19,7 @@ import typer
 from verify._errors import ClaimDefinitionError, SelectorError
 from verify.registry import Registry, load_registry
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Check the mathematics of deep learning: SymPy proofs, JAX autodiff on random instances, "
                        "and a Markdown proof report per claim.")
 
@@ -85,9 +85,9 @@ def run(
     from verify import report
     from verify.runner import run_claims
 
-    import jax
+    from verify.jaxsetup import configure
 
-    jax.config.update("jax_enable_x64", True)
+    configure()
     start = time.monotonic()
     claims_arg = " ".join(str(p) for p in claims) if claims else None
     from rich.console import Console

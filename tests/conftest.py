@@ -1,4 +1,4 @@
-import jax
+from verify.jaxsetup import configure
 
-# float64 everywhere, set once at the edge (the CLI does the same).
-jax.config.update("jax_enable_x64", True)
+# float64 and the compile settings, set once at the edge (the CLI does the same).
+configure()

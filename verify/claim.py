@@ -207,6 +207,7 @@ class Claim:
     symbolic_sizes: tuple = ()
     size_rule: Callable[[dict], bool] | None = None
     defined_at: str = ""
+    _built: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         if not self.defined_at:
@@ -226,9 +227,12 @@ class Claim:
 
     def build(self, sizes: Mapping[str, int]):
         """The statement at concrete sizes (the dimension symbols keep their names)."""
-        if callable(self.statement) and not isinstance(self.statement, STATEMENT_KINDS):
-            return self.statement(dict(sizes))
-        return self.statement
+        if not callable(self.statement) or isinstance(self.statement, STATEMENT_KINDS):
+            return self.statement
+        key = tuple(sorted(sizes.items()))
+        if key not in self._built:  # builders index MatrixSymbols entry by entry: slow in SymPy, so build once
+            self._built[key] = self.statement(dict(sizes))
+        return self._built[key]
 
     def smallest_sizes(self) -> dict:
         if self.symbolic_sizes:
@@ -324,6 +328,8 @@ def free_symbols(statement) -> set:
         _collect(sp.sympify(expr) if not isinstance(expr, sp.Basic) else expr, set(), found)
     if isinstance(statement, Algorithmic):
         found.discard(statement.step)
+    if isinstance(statement, Minimiser):  # the variable minimised over is bound, like an integration variable
+        found.discard(statement.wrt)
     return found
 
 
@@ -383,7 +389,14 @@ def validate(claim: Claim) -> None:
     if not isinstance(statement, STATEMENT_KINDS):
         raise claim.fail(f"the statement is a {type(statement).__name__}; build it with one of "
                          + ", ".join(k.__name__ for k in STATEMENT_KINDS))
-    for sym in free_symbols(statement):
+    symbols = free_symbols(statement)
+    for sym in sorted((s for s in symbols if isinstance(s, sp.MatrixSymbol)), key=lambda s: str(s.name)):
+        for d in sym.shape:
+            for s in sp.sympify(d).free_symbols:
+                if str(s.name) not in claim.sizes:
+                    raise claim.fail(f"dimension {s} of {str(sym.name)!r} has no range; "
+                                     f"add sizes={{{str(s.name)!r}: (lo, hi)}}")
+    for sym in symbols:
         name = str(sym.name)
         if name in claim.sizes:
             continue

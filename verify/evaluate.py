@@ -54,7 +54,10 @@ def _evaluate(expr, env: Mapping[str, Any], be: Backend):
         name = str(expr.name)
         if name not in env:
             raise EvaluationError(f"no value for symbol {name!r}")
-        return env[name]
+        value = env[name]
+        if isinstance(value, int) and be.name == "exact":  # a size: keep 1/m exact, not 0.333...
+            return sp.Integer(value)
+        return value
     if isinstance(expr, (int, float)):
         return be.const(expr)
     if isinstance(expr, sp.Number) or expr in (sp.pi, sp.E):
@@ -62,11 +65,11 @@ def _evaluate(expr, env: Mapping[str, Any], be: Backend):
     if isinstance(expr, sp.MatrixBase):
         return be.matrix([[ev(expr[i, j]) for j in range(expr.cols)] for i in range(expr.rows)])
     if isinstance(expr, sp.Identity):
-        return be.eye(_int(ev(expr.rows)))
+        return be.eye(_dim(expr.rows, env))
     if isinstance(expr, sp.ZeroMatrix):
-        return be.full(_int(ev(expr.rows)), _int(ev(expr.cols)), 0)
+        return be.full(_dim(expr.rows, env), _dim(expr.cols, env), 0)
     if isinstance(expr, sp.OneMatrix):
-        return be.full(_int(ev(expr.rows)), _int(ev(expr.cols)), 1)
+        return be.full(_dim(expr.rows, env), _dim(expr.cols, env), 1)
     if isinstance(expr, (sp.Add, sp.MatAdd, sp.MatMul, sp.Mul, sp.HadamardProduct)):
         combine = {sp.Add: be.add, sp.MatAdd: be.add, sp.HadamardProduct: be.hadamard}.get(
             type(expr), lambda a, b: _product(a, b, be))
@@ -87,7 +90,7 @@ def _evaluate(expr, env: Mapping[str, Any], be: Backend):
             return base ** int(expr.exp)
         return base ** ev(expr.exp)
     if isinstance(expr, MatrixElement):
-        return be.entry(ev(expr.parent), _int(ev(expr.i)), _int(ev(expr.j)))
+        return be.entry(ev(expr.parent), _dim(expr.i, env), _dim(expr.j, env))
     if isinstance(expr, ElementwiseApplyFunction):
         lam = expr.function
         (var,) = lam.variables
@@ -129,11 +132,22 @@ def _function_by_base(expr, be: Backend):
     return None
 
 
-def _int(value) -> int:
-    try:
-        return int(value)
-    except TypeError as exc:  # a dimension that is still a symbol
-        raise EvaluationError(f"dimension {value!r} has no concrete size") from exc
+def _dim(expr, env) -> int:
+    """A size or an index: always a Python int (never traced), from the sizes in `env`."""
+    expr = sp.sympify(expr)
+    if expr.is_Integer:
+        return int(expr)
+    values = {}
+    for s in expr.free_symbols:
+        v = env.get(str(s.name))
+        if not isinstance(v, (int, sp.Integer)):
+            raise EvaluationError(f"dimension or index {s} has no concrete integer value")
+        values[s] = sp.Integer(v)
+    value = expr.xreplace(values)
+    if not value.is_Integer:
+        raise EvaluationError(f"dimension or index {expr} has no concrete integer value")
+    return int(value)
+
 
 
 def _product(a, b, be: Backend):
@@ -162,8 +176,7 @@ def _sum(expr: sp.Sum, env, be: Backend):
         if not limits:
             return _evaluate(expr.function, local_env, be)
         (var, lo, hi), rest = limits[0], limits[1:]
-        lo_i = _int(_evaluate(lo, local_env, be))
-        hi_i = _int(_evaluate(hi, local_env, be))
+        lo_i, hi_i = _dim(lo, local_env), _dim(hi, local_env)
         parts = [expand(rest, {**local_env, str(var.name): k}) for k in range(lo_i, hi_i + 1)]
         if not parts:
             return be.const(0)

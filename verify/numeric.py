@@ -105,15 +105,13 @@ def all_sizes(claim: Claim, rng: np.random.Generator) -> list[dict]:
     return [s for s in combos if size_assignment_ok(claim, s)]
 
 
-def sample_env(claim: Claim, sizes: dict, key, count: int) -> dict:
-    """`count` random members of each symbol's domain, keyed by symbol name (leading axis)."""
+def sample_instance(claim: Claim, sizes: dict, key) -> dict:
+    """One random member of each symbol's domain, keyed by symbol name (traceable by JAX)."""
     import jax
 
     env = {}
     for name, (shape, domain) in sorted(symbol_shapes(claim, sizes).items()):
-        k = jax.random.fold_in(key, zlib.crc32(name.encode()) & 0x7FFFFFFF)
-        keys = jax.random.split(k, count)
-        env[name] = jax.vmap(lambda kk: domain.sample(kk, shape))(keys)
+        env[name] = domain.sample(jax.random.fold_in(key, zlib.crc32(name.encode()) & 0x7FFFFFFF), shape)
     return env
 
 
@@ -401,20 +399,21 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     for index, sizes in enumerate(good):
         k = jax.random.fold_in(key, index)
         statement = claim.build(sizes)
-        env = sample_env(claim, sizes, k, per)
         pairs, pair_notes = pairs_for(statement, claim, sizes, k)
         notes.extend(n for n in pair_notes if n not in notes)
 
-        def run_all(single, pairs=pairs, sizes=sizes):
+        def run_all(instance_key, pairs=pairs, sizes=sizes):
+            # sampling and checking in one compiled function: one compilation per size assignment
+            single = sample_instance(claim, sizes, instance_key)
             full = {**single, **sizes}
             outs = []
             for p in pairs:
                 lhs, rhs, extra = p.compute(full)
                 outs.append((_as_array(lhs), _as_array(rhs), _as_array(extra)))
-            return outs
+            return single, outs
 
         try:
-            results = jax.jit(jax.vmap(run_all))(env)
+            env, results = jax.jit(jax.vmap(run_all))(jax.random.split(k, per))
         except ShapeMismatch as exc:
             ill.append((sizes, str(exc)))
             continue

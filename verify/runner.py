@@ -13,6 +13,7 @@ import multiprocessing as mp
 import os
 import time
 import traceback
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -45,6 +46,13 @@ class ClaimResult:
         return matches_expectation(self.verdict, self.claim.expect)
 
 
+def _start(process) -> None:
+    with warnings.catch_warnings():
+        # JAX warns on every fork once it has started; our children run SymPy only, never JAX.
+        warnings.filterwarnings("ignore", message=r"os\.fork\(\) was called", category=RuntimeWarning)
+        process.start()
+
+
 def _symbolic_child(conn, claim: Claim) -> None:
     try:
         result = check_symbolic(claim)
@@ -59,7 +67,7 @@ def symbolic_with_budget(claim: Claim, budget: float) -> tuple[SymbolicResult, f
     start = time.monotonic()
     receiver, sender = _FORK.Pipe(duplex=False)
     child = _FORK.Process(target=_symbolic_child, args=(sender, claim), daemon=True)
-    child.start()
+    _start(child)
     sender.close()
     result = None
     if receiver.poll(budget):
@@ -82,7 +90,10 @@ def symbolic_with_budget(claim: Claim, budget: float) -> tuple[SymbolicResult, f
 
 def _zygote(conn, claims: dict, budget: float) -> None:
     while True:
-        claim_id = conn.recv()
+        try:
+            claim_id = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
         if claim_id is None:
             return
         result, elapsed = symbolic_with_budget(claims[claim_id], budget)
@@ -95,8 +106,9 @@ class SymbolicQueue:
     def __init__(self, claims: Iterable[Claim], budget: float):
         self.claims = {c.id: c for c in claims}
         self.conn, child = _FORK.Pipe()
-        self.proc = _FORK.Process(target=_zygote, args=(child, self.claims, budget), daemon=True)
-        self.proc.start()
+        # not a daemon: daemons may not fork, and the zygote's whole job is forking
+        self.proc = _FORK.Process(target=_zygote, args=(child, self.claims, budget))
+        _start(self.proc)
         self.done: dict = {}
 
     def submit_all(self) -> None:

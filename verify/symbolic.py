@@ -37,8 +37,21 @@ class SymbolicResult:
     failed_step: int | None = None
 
 
+def _exp_atoms_as_symbols(e):
+    """Rewrite tanh, sigmoid, ... in exp, then name every exp(...) atom: softmax-type expressions
+    become rational functions, which `cancel` decides quickly (no `simplify` needed)."""
+    e = e.rewrite(sp.exp)
+    atoms = sorted(e.atoms(sp.exp), key=sp.default_sort_key)
+    # exp(a + b) = exp(a) exp(b): split sums first so that the atoms are independent
+    e = sp.powsimp(sp.expand_power_exp(e), combine="base")
+    atoms = sorted(e.atoms(sp.exp), key=sp.default_sort_key)
+    names = {a: sp.Dummy("e", positive=True) for a in atoms}
+    return sp.cancel(sp.together(e.xreplace(names)))
+
+
 REDUCERS = (
     ("expand", sp.expand),
+    ("exp atoms as positive symbols, then cancel", _exp_atoms_as_symbols),
     ("cancel", lambda e: sp.cancel(sp.together(e))),
     ("rewrite in exp, then cancel", lambda e: sp.cancel(sp.together(sp.expand(e.rewrite(sp.exp))))),
     ("simplify", sp.simplify),
@@ -225,13 +238,23 @@ def _subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list) ->
                 right = sp.simplify(d.subs(sp.sign(wk), 1).xreplace(at_point))
                 left = sp.simplify(d.subs(sp.sign(wk), -1).xreplace(at_point))
                 ok = right.is_nonnegative and left.is_nonpositive
+                wrong = right.is_negative or left.is_positive
+                evidence = f"one-sided derivatives {_tex(left)} and {_tex(right)}"
                 steps.append(f"case {description}: coordinate {k + 1} of the point is 0; one-sided derivatives "
                              f"${_tex(left)} \\le 0 \\le {_tex(right)}$: {'holds' if ok else 'not shown'}.")
             else:
                 value = sp.simplify(d.xreplace(at_point))
                 ok = value == 0
+                wrong = value.is_zero is False
+                evidence = _tex(value)
                 steps.append(f"case {description}: coordinate {k + 1} is ${_tex(pk)}$ (nonzero); the derivative "
                              f"there simplifies to ${_tex(value)}$.")
+            if not ok and wrong:
+                steps.append(f"case {description}: the optimality condition for coordinate {k + 1} fails for every "
+                             "member of this case.")
+                return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "",
+                                      (("case", description), ("coordinate", str(k + 1)),
+                                       ("point", _tex(pk)), ("derivative there", evidence)))
             if not ok:
                 counter = find_exact_counterexample(claim, sizes, Grad(st.f, st.wrt, at=st.point),
                                                     sp.ZeroMatrix(*st.wrt.shape)) if st.smooth else None

@@ -54,8 +54,8 @@ def confirm_exactly(claim: Claim, numeric: NumericResult) -> NumericResult:
         nonzero = _nonzero(residual)
     except Exception as exc:  # exact evaluation is best-effort evidence, never a verdict by itself
         return replace(numeric, counterexample=replace(c, exact=f"not possible: exact evaluation raised {exc}"))
-    size = max(np.abs(np.asarray(sp.N(sp.Matrix([residual]) if not isinstance(residual, sp.MatrixBase) else residual, 20),
-                                  dtype=complex))).max()
+    entries = list(residual) if isinstance(residual, sp.MatrixBase) else [residual]
+    size = max(abs(complex(sp.N(e, 20))) for e in entries)
     if nonzero:
         text = (f"confirmed in exact arithmetic: with the instance rounded to nearby exact members of its domain, "
                 f"the largest entry of |lhs - rhs| is {float(size):.6g} (exactly nonzero)")
