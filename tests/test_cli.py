@@ -98,3 +98,19 @@ def test_show_without_report(tmp_path):
                                  "--reports", str(tmp_path / "none")])
     assert result.exit_code == 0
     assert "Gradient of a quadratic form" in result.output and "No report yet" in result.output
+
+
+def test_readme_example_runs_as_documented(tmp_path):
+    """The claim file of the README, verbatim: the documented verdicts come out."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "my_claims.py"
+    path.write_text(code)
+    reports = tmp_path / "my_reports"
+    result = runner.invoke(app, ["run", "all", "--claims", str(path), "--reports", str(reports), "--instances", "8"])
+    assert result.exit_code == 0, result.output
+    verdicts = {c["id"]: c["verdict"] for c in json.loads((reports / "results.json").read_text())["claims"]}
+    assert verdicts == {"mynotes.quadratic.gradient": "proved", "mynotes.quadratic.slip": "refuted"}
+    assert "confirmed in exact arithmetic" in (reports / "mynotes" / "mynotes.quadratic.slip.md").read_text()
