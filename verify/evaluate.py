@@ -353,7 +353,9 @@ def _jax_backend() -> Backend:
             if what == "matmul":
                 if shape_a[1] != shape_b[0]:
                     raise ShapeMismatch(f"cannot multiply {_dims(shape_a)} by {_dims(shape_b)}")
-            elif shape_a != shape_b:
+            elif shape_a != shape_b and shape_a != () and shape_b != ():
+                # a scalar may broadcast: inside an elementwise function (1 - tanh(t)**2) the JAX
+                # backend applies the body to the whole array at once
                 raise ShapeMismatch(f"shapes {_dims(shape_a)} and {_dims(shape_b)} differ")
             return op(a, b)
 

@@ -23,13 +23,14 @@ class ShapeCondition:
     where: str
 
     def holds_for(self, sizes: dict) -> bool:
-        sub = {s: sizes[str(s.name)] for s in (sp.sympify(self.left) - sp.sympify(self.right)).free_symbols
-               if str(s.name) in sizes}
-        return sp.simplify(sp.sympify(self.left).xreplace(sub) - sp.sympify(self.right).xreplace(sub)) == 0
+        diff = sp.sympify(self.left) - sp.sympify(self.right)
+        sub = {s: sp.Integer(sizes[str(s.name)]) for s in diff.free_symbols if str(s.name) in sizes}
+        return diff.xreplace(sub) == 0
 
     @property
     def identically(self) -> bool:
-        return sp.simplify(sp.sympify(self.left) - sp.sympify(self.right)) == 0
+        # dimensions are integer expressions such as n, 2*n, n + 1: expand decides them
+        return sp.expand(sp.sympify(self.left) - sp.sympify(self.right)) == 0
 
     def __str__(self) -> str:
         return f"{self.where} needs {self.left} = {self.right}"
