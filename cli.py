@@ -100,7 +100,8 @@ def run(
 
         def progress(r):
             flag = "   " if r.matches_expectation else "!! "
-            typer.echo(f"{flag}{r.verdict:<12} {r.id}  (expected {r.claim.expect})")
+            typer.echo(f"{flag}{r.verdict:<12} {r.id}  (expected {r.claim.expect}; "
+                       f"symbolic {r.seconds_symbolic:.1f} s, numeric {r.seconds_numeric:.1f} s)")
             bar.advance(task)
 
         results = run_claims(chosen, seed=seed, instances=instances, symbolic_budget=budget, progress=progress)

@@ -145,8 +145,6 @@ def _numeric(claim: Claim, seed: int, instances: int):
 
 
 def _finish(claim, symbolic, t_sym, seed, instances) -> ClaimResult:
-    from .verdict import combine
-
     start = time.monotonic()
     numeric = _numeric(claim, seed, instances)
     verdict, reason = combine(symbolic, numeric)
@@ -159,6 +157,12 @@ def check_claim(claim: Claim, *, seed: int = 0, instances: int = 64, symbolic_bu
     return _finish(claim, symbolic, t_sym, seed, instances)
 
 
+def combine(symbolic, numeric):
+    from .verdict import combine as combine_paths
+
+    return combine_paths(symbolic, numeric)
+
+
 def run_claims(claims: list[Claim], *, seed: int = 0, instances: int = 64, symbolic_budget: float = 30.0,
                progress: Callable[[ClaimResult], None] | None = None) -> list[ClaimResult]:
     """Check every claim; symbolic work overlaps numeric work. Results in the order given."""
@@ -167,12 +171,12 @@ def run_claims(claims: list[Claim], *, seed: int = 0, instances: int = 64, symbo
     results = []
     try:
         for claim in claims:
-            numeric_first = _numeric(claim, seed, instances)
+            start = time.monotonic()
+            numeric = _numeric(claim, seed, instances)
+            t_num = time.monotonic() - start
             symbolic, t_sym = queue.result(claim.id)
-            from .verdict import combine
-
-            verdict, reason = combine(symbolic, numeric_first)
-            r = ClaimResult(claim, verdict, reason, symbolic, numeric_first, seed, instances, t_sym, 0.0)
+            verdict, reason = combine(symbolic, numeric)
+            r = ClaimResult(claim, verdict, reason, symbolic, numeric, seed, instances, t_sym, t_num)
             results.append(r)
             if progress:
                 progress(r)
