@@ -388,9 +388,9 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     for sizes in drawn:
         problem = ill_formed(claim, sizes)
         (ill if problem else good).append((sizes, problem) if problem else sizes)
-    if not good:
-        for sizes in all_sizes(claim, rng):
-            if not ill_formed(claim, sizes):
+    if not good:  # look a little further for sizes where the formula is well-formed (e.g. square W)
+        for sizes in all_sizes(claim, rng)[:24]:
+            if sizes not in drawn and not ill_formed(claim, sizes):
                 good.append(sizes)
                 break
     comparisons: dict[str, list] = {}

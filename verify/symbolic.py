@@ -49,8 +49,38 @@ def _exp_atoms_as_symbols(e):
     return sp.cancel(sp.together(e.xreplace(names)))
 
 
+def _rational_normal_form(e):
+    """Zero test by exact rational-function arithmetic (SymPy's sparse polynomial fields).
+
+    Every function application (tanh(u), exp(u), sigmoid(u), log(u), ...) is named by a fresh
+    symbol, keyed by the function and its (recursively normalised, expanded) argument, so the
+    residual becomes a rational function over the rationals; it is zero iff the numerator is.
+    Sound (independent symbols can only hide identities, never invent them) and much faster
+    than `expand` on the residual of a deep network's chain rule."""
+    from sympy.polys.fields import sfield
+
+    names: dict = {}
+
+    def walk(x):
+        if x.is_Atom:
+            return x
+        args = [walk(a) for a in x.args]
+        if isinstance(x, (sp.Add, sp.Mul)) or (isinstance(x, sp.Pow) and x.exp.is_Integer):
+            return x.func(*args)
+        key = (x.func, tuple(sp.expand(a) for a in args))
+        if key not in names:
+            names[key] = sp.Dummy("f")
+        return names[key]
+
+    reduced = walk(sp.sympify(e))
+    if not reduced.free_symbols:
+        return sp.nsimplify(reduced) if reduced.is_Float else reduced
+    _, value = sfield(reduced)
+    return 0 if value == 0 else e
+
+
 CHEAP_REDUCERS = (
-    ("expand", sp.expand),
+    ("rational normal form over function atoms", _rational_normal_form),
     ("exp atoms as positive symbols, then cancel", _exp_atoms_as_symbols),
 )
 COSTLY_REDUCERS = (("simplify", sp.simplify),)
@@ -96,15 +126,24 @@ def rational_envs(claim: Claim, sizes: dict, count: int, seed: int = 0):
 
 
 def _nonzero(value) -> bool:
+    """Whether an exact value (rational, or transcendental in rationals) is nonzero.
+
+    Rationals are decided exactly; anything else is evaluated with mpmath at 50 significant
+    digits (through `lambdify`, far faster than `evalf` on a large expression) and counts as
+    nonzero above 1e-30 relative to its size."""
+    import mpmath
+
     entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
     for e in entries:
-        e = sp.nsimplify(e) if isinstance(e, sp.Float) else e
+        e = sp.nsimplify(e) if isinstance(e, sp.Float) else sp.sympify(e)
         if e.is_Rational:
             if e != 0:
                 return True
             continue
-        if abs(complex(sp.N(e, 40))) > 1e-25:
-            return True
+        with mpmath.workdps(50):
+            number = sp.lambdify([], e, modules="mpmath")()
+            if abs(number) > mpmath.mpf("1e-30"):
+                return True
     return False
 
 
