@@ -122,7 +122,7 @@ def _evaluate(expr, env: Mapping[str, Any], be: Backend):
 
 def _show(expr) -> str:
     text = sp.sstr(expr)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= 80 else f"<{type(expr).__name__} of {len(expr.args)} factors or terms>"
 
 
 def _function_by_base(expr, be: Backend):

@@ -352,9 +352,9 @@ def _algorithmic_pairs(st: Algorithmic, notes: list) -> list[Pair]:
                      "section, Newton polish on the derivative)")
 
     def compute(e):
-        theta = e[state]
-        lhs_vals, rhs_vals, scales = [], [], []
-        for _ in range(st.iterations):
+        import jax
+
+        def one_step(theta, _):
             here = _with(e, state, theta)
             update = lambda eta: _ev(st.update, _with(here, step_name, eta))  # noqa: E731
             if st.step_rule == "exact_line_search":
@@ -363,11 +363,14 @@ def _algorithmic_pairs(st: Algorithmic, notes: list) -> list[Pair]:
                 eta = jnp.reshape(_ev(st.step_rule, here), ())
             new = update(eta)
             pair_env = {**here, nxt.name: new}
-            lhs_vals.append(jnp.reshape(_ev(lhs, pair_env), (-1,)))
-            rhs_vals.append(jnp.reshape(_ev(rhs, pair_env) if rhs != 0 else jnp.zeros(()), (-1,)) * jnp.ones_like(lhs_vals[-1]))
-            scales.append(jnp.reshape(_ev(scale_expr, pair_env), ()) if scale_expr is not None else jnp.zeros(()))
-            theta = new
-        return jnp.stack(lhs_vals), jnp.stack(rhs_vals), jnp.max(jnp.stack(scales))
+            left = jnp.reshape(_ev(lhs, pair_env), (-1,))
+            right = jnp.reshape(_ev(rhs, pair_env) if rhs != 0 else jnp.zeros(()), (-1,)) * jnp.ones_like(left)
+            scale = jnp.reshape(_ev(scale_expr, pair_env), ()) if scale_expr is not None else jnp.zeros(())
+            return new, (left, right, scale)
+
+        # one compiled step, scanned: the graph does not grow with the number of iterations
+        _, (left, right, scales) = jax.lax.scan(one_step, e[state], None, length=st.iterations)
+        return left, right, jnp.max(scales)
 
     return [Pair(f"conclusion after each of {st.iterations} steps", compute)]
 
@@ -447,9 +450,12 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
             c[2] = max(c[2], float(np.max(err)))
             c[3] = max(c[3], float(np.max(np.where(scale > 0, rel, 0.0))))
             i = int(np.argmax(ratio))
-            if ratio[i] > 1 and (worst is None or ratio[i] > worst[0]):
+            # the counterexample: smallest sizes first (easiest to read and to confirm exactly),
+            # then the largest violation
+            rank = (sum(sizes.values()), -float(ratio[i]))
+            if ratio[i] > 1 and (worst is None or rank < worst[0]):
                 single = {n: np.asarray(v[i]) for n, v in env.items()}
-                worst = (float(ratio[i]), p, sizes, single, lhs[i], rhs[i], float(err[i]))
+                worst = (rank, p, sizes, single, lhs[i], rhs[i], float(err[i]))
     comps = tuple(Comparison(n, *v) for n, v in comparisons.items())
     tolerance = f"|lhs - rhs| <= {claim.atol:g} + {claim.rtol:g} * scale, entrywise maximum per instance"
     ill_text = tuple(f"at sizes {_fmt_sizes(s)}: {msg}" for s, msg in ill)
@@ -468,6 +474,11 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
                          _worst_env=(worst[1], worst[2], worst[3]) if worst is not None else None)
 
 
+def _subs(dim, sizes: dict):
+    dim = sp.sympify(dim)
+    return dim.xreplace({d: sp.Integer(sizes[str(d.name)]) for d in dim.free_symbols if str(d.name) in sizes})
+
+
 def _fmt_sizes(sizes: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(sizes.items())) or "(no dimensions)"
 
@@ -476,7 +487,19 @@ def ill_formed(claim: Claim, sizes: dict) -> str:
     """Why the statement is ill-formed at `sizes` ('' when it is well-formed)."""
     import jax
 
+    from .claim import STATEMENT_KINDS
+    from .symbolic import shape_conditions
+
     statement = claim.build(sizes)
+    if not callable(claim.statement) or isinstance(claim.statement, STATEMENT_KINDS):
+        # symbolic dimensions: integer substitution into the shape conditions, no tracing
+        for condition in shape_conditions(statement):
+            if not condition.holds_for(sizes):
+                return f"{condition} (here {condition.left} = {_subs(condition.left, sizes)}, " \
+                       f"{condition.right} = {_subs(condition.right, sizes)})"
+        if not isinstance(statement, Shape) or statement.expected is None:
+            return ""
+
     shapes = symbol_shapes(claim, sizes)
     abstract = {n: jax.ShapeDtypeStruct(shape, "float64") for n, (shape, _) in shapes.items()}
     pairs, _ = pairs_for(statement, claim, sizes, jax.random.PRNGKey(0))

@@ -36,6 +36,16 @@ class ShapeCondition:
         return f"{self.where} needs {self.left} = {self.right}"
 
 
+def _short(expr) -> str:
+    """An operand as a reader can find it in the statement: short ones in full, long ones by kind
+    and shape."""
+    text = sp.sstr(expr)
+    if len(text) <= 40:
+        return f"({text})" if isinstance(expr, (sp.MatAdd, sp.Add)) else text
+    rows, cols = expr.shape
+    return f"<{type(expr).__name__} of shape {rows} x {cols}>"
+
+
 def _shape(expr):
     return getattr(expr, "shape", None) if getattr(expr, "is_Matrix", False) else None
 
@@ -50,15 +60,15 @@ def conditions(expr, out: list | None = None) -> list[ShapeCondition]:
     if isinstance(expr, (sp.MatMul,)):
         mats = [a for a in expr.args if _shape(a) is not None]
         for a, b in zip(mats, mats[1:]):
-            out.append(ShapeCondition(a.shape[1], b.shape[0], f"the product {sp.sstr(a)} * {sp.sstr(b)}"))
+            out.append(ShapeCondition(a.shape[1], b.shape[0], f"the product {_short(a)} * {_short(b)}"))
     elif isinstance(expr, (sp.MatAdd, sp.HadamardProduct)):
         mats = [a for a in expr.args if _shape(a) is not None]
         for a, b in zip(mats, mats[1:]):
             what = "sum" if isinstance(expr, sp.MatAdd) else "elementwise product"
-            out.append(ShapeCondition(a.shape[0], b.shape[0], f"the {what} {sp.sstr(a)} + {sp.sstr(b)} (rows)"))
-            out.append(ShapeCondition(a.shape[1], b.shape[1], f"the {what} {sp.sstr(a)} + {sp.sstr(b)} (columns)"))
+            out.append(ShapeCondition(a.shape[0], b.shape[0], f"the {what} of {_short(a)} and {_short(b)} (rows)"))
+            out.append(ShapeCondition(a.shape[1], b.shape[1], f"the {what} of {_short(a)} and {_short(b)} (columns)"))
     elif isinstance(expr, sp.Inverse):
-        out.append(ShapeCondition(expr.arg.shape[0], expr.arg.shape[1], f"the inverse of {sp.sstr(expr.arg)}"))
+        out.append(ShapeCondition(expr.arg.shape[0], expr.arg.shape[1], f"the inverse of {_short(expr.arg)}"))
     elif isinstance(expr, ElementwiseApplyFunction):
         pass
     return out

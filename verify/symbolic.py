@@ -67,7 +67,21 @@ def _rational_normal_form(e):
         args = [walk(a) for a in x.args]
         if isinstance(x, (sp.Add, sp.Mul)) or (isinstance(x, sp.Pow) and x.exp.is_Integer):
             return x.func(*args)
-        key = (x.func, tuple(sp.expand(a) for a in args))
+        if x.func is sp.exp:
+            # exp(2a - b) = exp(a)**2 / exp(b): name exp of each primitive term, so that softmax
+            # identities between exp(a) and exp(2a) survive the renaming
+            factors = []
+            for term in sp.Add.make_args(sp.expand(args[0])):
+                coeff, rest = term.as_coeff_Mul()
+                if coeff.is_Integer and rest != 1:
+                    factors.append(name(sp.exp, (rest,)) ** int(coeff))
+                else:
+                    factors.append(name(sp.exp, (term,)))
+            return sp.Mul(*factors)
+        return name(x.func, tuple(sp.expand(a) for a in args))
+
+    def name(func, args):
+        key = (func, args)
         if key not in names:
             names[key] = sp.Dummy("f")
         return names[key]
@@ -79,23 +93,57 @@ def _rational_normal_form(e):
     return 0 if value == 0 else e
 
 
+# (name, routine, time slice in seconds): each routine gets a bounded slice, so one that is slow
+# on a given residual gives way to the next instead of eating the claim's whole budget.
 CHEAP_REDUCERS = (
-    ("rational normal form over function atoms", _rational_normal_form),
-    ("exp atoms as positive symbols, then cancel", _exp_atoms_as_symbols),
+    ("rational normal form over function atoms", _rational_normal_form, 10.0),
+    ("exp atoms as positive symbols, then cancel", _exp_atoms_as_symbols, 30.0),
 )
-COSTLY_REDUCERS = (("simplify", sp.simplify),)
+COSTLY_REDUCERS = (("simplify", sp.simplify, None),)
+
+
+class _SliceOver(Exception):
+    pass
+
+
+def _within(seconds, fn, *args):
+    """fn(*args), or _SliceOver after `seconds` (SIGALRM; the symbolic path runs in a child's main
+    thread, where signals are delivered)."""
+    import signal
+    import threading
+
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        return fn(*args)
+
+    def stop(signum, frame):
+        raise _SliceOver()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def reduce_to_zero(residual, reducers=CHEAP_REDUCERS + COSTLY_REDUCERS) -> tuple[bool, str, object]:
     """(is zero, the routine that showed it, what is left) for a scalar or matrix residual."""
     entries = list(residual) if isinstance(residual, sp.MatrixBase) else [residual]
     left = entries
-    for name, routine in reducers:
-        left = [e if e == 0 else routine(e) for e in entries]
+    functions = {type(a) for e in entries for a in sp.sympify(e).atoms(sp.Function)}
+    if functions and functions <= {sp.exp}:
+        # softmax-type residuals: naming exp atoms and cancelling is the fast route
+        reducers = sorted(reducers, key=lambda r: r[1] is not _exp_atoms_as_symbols)
+    for name, routine, seconds in reducers:
+        try:
+            left = _within(seconds, lambda: [e if e == 0 else routine(e) for e in entries])
+        except _SliceOver:
+            continue
         if all(e == 0 for e in left):
             return True, name, 0
     nonzero = [e for e in left if e != 0]
-    return False, "", nonzero[0]
+    return False, "", nonzero[0] if nonzero else residual
 
 
 def _tex(expr, limit: int = 400) -> str:
@@ -125,26 +173,31 @@ def rational_envs(claim: Claim, sizes: dict, count: int, seed: int = 0):
         yield env
 
 
-def _nonzero(value) -> bool:
-    """Whether an exact value (rational, or transcendental in rationals) is nonzero.
+def _magnitude(value) -> tuple[float, bool]:
+    """(largest |entry|, whether every entry is rational) of an exact value.
 
-    Rationals are decided exactly; anything else is evaluated with mpmath at 50 significant
-    digits (through `lambdify`, far faster than `evalf` on a large expression) and counts as
-    nonzero above 1e-30 relative to its size."""
+    Rationals are exact; anything else (transcendental in rationals: tanh(1/3), ...) is evaluated
+    with mpmath at 50 significant digits through `lambdify` (far faster than `evalf` on a large
+    expression), and a result below 1e-30 counts as 0."""
     import mpmath
 
     entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    largest, rational = 0.0, True
     for e in entries:
         e = sp.nsimplify(e) if isinstance(e, sp.Float) else sp.sympify(e)
         if e.is_Rational:
-            if e != 0:
-                return True
+            largest = max(largest, abs(float(e)))
             continue
+        rational = False
         with mpmath.workdps(50):
-            number = sp.lambdify([], e, modules="mpmath")()
-            if abs(number) > mpmath.mpf("1e-30"):
-                return True
-    return False
+            number = abs(sp.lambdify([], e, modules="mpmath")())
+            if number > mpmath.mpf("1e-30"):
+                largest = max(largest, float(number))
+    return largest, rational
+
+
+def _nonzero(value) -> bool:
+    return _magnitude(value)[0] > 0
 
 
 def find_exact_counterexample(claim: Claim, sizes: dict, lhs, rhs, tries: int = 6, seed: int = 0):
