@@ -102,7 +102,7 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None) -> st
              + (" | **matches expectation**" if result.matches_expectation else " | **DOES NOT MATCH EXPECTATION**"), "",
              f"**Source:** {c.source}", ""]
     if c.expect == "fails":
-        lines += [f"**Erratum.** The notes state this incorrectly; it is encoded as written and must be refuted."
+        lines += ["**Erratum.** The notes state this incorrectly; it is encoded as written and must be refuted."
                   + (f" The correction is [`{c.correction}`](../{c.correction.split('.')[0]}/{c.correction}.md)."
                      if c.correction else ""), ""]
     lines += ["## Statement", "", "$$", body, "$$", ""]

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .claim import Claim
+from .numeric import NumericResult, check_numeric
 from .symbolic import SymbolicResult, check_symbolic
+from .verdict import combine, confirm_exactly, matches_expectation
 
 _FORK = mp.get_context("fork")
 
@@ -29,7 +31,7 @@ class ClaimResult:
     verdict: str
     reason: str
     symbolic: SymbolicResult
-    numeric: object  # NumericResult
+    numeric: NumericResult
     seed: int
     instances: int
     seconds_symbolic: float = 0.0
@@ -41,8 +43,6 @@ class ClaimResult:
 
     @property
     def matches_expectation(self) -> bool:
-        from .verdict import matches_expectation
-
         return matches_expectation(self.verdict, self.claim.expect)
 
 
@@ -131,55 +131,42 @@ class SymbolicQueue:
             self.proc.kill()
 
 
-def _numeric(claim: Claim, seed: int, instances: int):
-    from .numeric import NumericResult, check_numeric
-    from .verdict import confirm_exactly
-
+def _numeric(claim: Claim, seed: int, instances: int) -> tuple[NumericResult, float]:
+    start = time.monotonic()
     try:
-        result = check_numeric(claim, seed=seed, instances=instances)
-        return confirm_exactly(claim, result)
+        result = confirm_exactly(claim, check_numeric(claim, seed=seed, instances=instances))
     except Exception as exc:  # any engine or encoding failure is an `error` verdict, with its cause
         last = traceback.extract_tb(exc.__traceback__)[-1]
-        return NumericResult("error", message=f"{type(exc).__name__}: {exc} (at {os.path.basename(last.filename)}:"
-                                              f"{last.lineno})".replace("\n", " ")[:500])
+        result = NumericResult("error", message=f"{type(exc).__name__}: {exc} (at {os.path.basename(last.filename)}:"
+                                                f"{last.lineno})".replace("\n", " ")[:500])
+    return result, time.monotonic() - start
 
 
-def _finish(claim, symbolic, t_sym, seed, instances) -> ClaimResult:
-    start = time.monotonic()
-    numeric = _numeric(claim, seed, instances)
+def _result(claim, symbolic, t_sym, numeric, t_num, seed, instances) -> ClaimResult:
     verdict, reason = combine(symbolic, numeric)
-    return ClaimResult(claim, verdict, reason, symbolic, numeric, seed, instances, t_sym, time.monotonic() - start)
+    return ClaimResult(claim, verdict, reason, symbolic, numeric, seed, instances, t_sym, t_num)
 
 
 def check_claim(claim: Claim, *, seed: int = 0, instances: int = 64, symbolic_budget: float = 30.0) -> ClaimResult:
     """Both paths and the verdict for one claim (the symbolic path in a budgeted child)."""
     symbolic, t_sym = symbolic_with_budget(claim, symbolic_budget)
-    return _finish(claim, symbolic, t_sym, seed, instances)
-
-
-def combine(symbolic, numeric):
-    from .verdict import combine as combine_paths
-
-    return combine_paths(symbolic, numeric)
+    return _result(claim, symbolic, t_sym, *_numeric(claim, seed, instances), seed, instances)
 
 
 def run_claims(claims: list[Claim], *, seed: int = 0, instances: int = 64, symbolic_budget: float = 30.0,
                progress: Callable[[ClaimResult], None] | None = None) -> list[ClaimResult]:
-    """Check every claim; symbolic work overlaps numeric work. Results in the order given."""
+    """Check every claim; symbolic work (in the zygote's children) overlaps numeric work (here).
+    Results in the order given."""
     queue = SymbolicQueue(claims, symbolic_budget)
     queue.submit_all()
     results = []
     try:
         for claim in claims:
-            start = time.monotonic()
-            numeric = _numeric(claim, seed, instances)
-            t_num = time.monotonic() - start
+            numeric, t_num = _numeric(claim, seed, instances)
             symbolic, t_sym = queue.result(claim.id)
-            verdict, reason = combine(symbolic, numeric)
-            r = ClaimResult(claim, verdict, reason, symbolic, numeric, seed, instances, t_sym, t_num)
-            results.append(r)
+            results.append(_result(claim, symbolic, t_sym, numeric, t_num, seed, instances))
             if progress:
-                progress(r)
+                progress(results[-1])
     finally:
         queue.close()
     return results

@@ -13,7 +13,7 @@ not the claim, is wrong, and the report says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import sympy as sp

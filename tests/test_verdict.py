@@ -1,0 +1,31 @@
+"""The verdict table: two paths in, one of five verdicts out; disagreement is never hidden."""
+
+import pytest
+
+from verify.numeric import Counterexample, NumericResult
+from verify.symbolic import SymbolicResult
+from verify.verdict import combine, matches_expectation
+
+PROVED = SymbolicResult("proved", "general")
+UNDECIDED = SymbolicResult("undecided", reason="budget")
+DISPROVED = SymbolicResult("disproved", "general")
+PASSED = NumericResult("passed", instances=10)
+FAILED = NumericResult("failed", instances=10, counterexample=Counterexample("c", {}, {}, 1, 2, 1.0, exact_confirmed=True))
+ROUNDING = NumericResult("failed", instances=10, counterexample=Counterexample("c", {}, {}, 1, 2, 1.0, exact_confirmed=False))
+ERROR = NumericResult("error", message="NaN")
+
+
+@pytest.mark.parametrize("symbolic,numeric,verdict", [
+    (PROVED, PASSED, "proved"), (UNDECIDED, PASSED, "verified"), (DISPROVED, FAILED, "refuted"),
+    (UNDECIDED, FAILED, "refuted"), (PROVED, FAILED, "inconsistent"), (DISPROVED, PASSED, "inconsistent"),
+    (PROVED, ERROR, "error"), (UNDECIDED, ROUNDING, "inconsistent"),
+])
+def test_combine(symbolic, numeric, verdict):
+    assert combine(symbolic, numeric)[0] == verdict
+
+
+def test_expectations():
+    assert matches_expectation("proved", "holds") and matches_expectation("verified", "holds")
+    assert matches_expectation("refuted", "fails")
+    assert not matches_expectation("refuted", "holds") and not matches_expectation("proved", "fails")
+    assert not matches_expectation("inconsistent", "holds") and not matches_expectation("error", "fails")
