@@ -108,9 +108,9 @@ def positive(lo: float = 1e-2, hi: float = 1e2) -> Domain:
     a, b = math.log(lo), math.log(hi)
 
     def transform(raw, shape):
-        import jax
+        import jax.numpy as jnp
 
-        return lambda_exp(a + (b - a) * jax.scipy.stats.norm.cdf(raw))
+        return jnp.exp(a + (b - a) * jax_cdf(raw))
 
     return Domain(
         name="positive",
@@ -122,12 +122,6 @@ def positive(lo: float = 1e-2, hi: float = 1e2) -> Domain:
         rational=lambda rng, shape: _small_rational(rng, max(lo, 0.25), min(hi, 6)) or sp.Rational(1, 2),
         rationalize=lambda v: _q(v) if float(v) > 0 else None,
     )
-
-
-def lambda_exp(x):
-    import jax.numpy as jnp
-
-    return jnp.exp(x)
 
 
 def interval(lo: float, hi: float) -> Domain:
