@@ -1,4 +1,22 @@
+import os
+
+import pytest
+
 from verify.jaxsetup import configure
 
 # float64 and the compile settings, set once at the edge (the CLI does the same).
 configure()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: per-claim checks over full size ranges; run with DLVERIFY_SLOW=1")
+
+
+def pytest_collection_modifyitems(config, items):
+    # `dlverify run all` checks the whole registry; these per-claim repeats are opt-in
+    if os.environ.get("DLVERIFY_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow per-claim check; set DLVERIFY_SLOW=1 to run")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

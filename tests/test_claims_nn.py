@@ -16,7 +16,6 @@ and exact confirmation of counterexamples), so they run only with DLVERIFY_SLOW=
 
 from __future__ import annotations
 
-import os
 
 import pytest
 import sympy as sp
@@ -116,8 +115,7 @@ def test_module_has_every_assigned_claim():
             assert by_id[c.correction].expect == "holds"
 
 
-SLOW = pytest.mark.skipif(os.environ.get("DLVERIFY_SLOW") != "1",
-                          reason="15-60 s per claim; set DLVERIFY_SLOW=1 to run")
+SLOW = pytest.mark.slow  # skipped unless DLVERIFY_SLOW=1 (tests/conftest.py)
 FAST = {nn.output_delta.id, nn.activation_jacobian_diagonal.id, nn.weight_gradient_outer.id}
 
 

@@ -147,7 +147,7 @@ def test_negative_control_is_refuted(claim):
     assert result.matches_expectation
 
 
-@pytest.mark.skipif(not SLOW, reason="compiles 36-trajectory gradients; set DLVERIFY_SLOW=1")
+@pytest.mark.slow  # compiles 36-trajectory gradients
 @pytest.mark.parametrize("claim", FULL_RANGE, ids=[c.id for c in FULL_RANGE])
 def test_mdp_claims_over_their_full_size_range(claim):
     # The point here is the numeric path at the larger sizes; the symbolic path works at S = A = 2

@@ -14,7 +14,6 @@ only with DLVERIFY_SLOW=1.
 
 from __future__ import annotations
 
-import os
 
 import jax
 import pytest
@@ -113,8 +112,7 @@ def test_module_has_every_assigned_claim():
             assert by_id[c.correction].expect == "holds"
 
 
-SLOW = pytest.mark.skipif(os.environ.get("DLVERIFY_SLOW") != "1",
-                          reason="10-30 s per claim; set DLVERIFY_SLOW=1 to run")
+SLOW = pytest.mark.slow  # skipped unless DLVERIFY_SLOW=1 (tests/conftest.py)
 FAST = {reg.alpha_positive_recovers_wstar.id, reg.garbled_rearrangement.id}
 
 
