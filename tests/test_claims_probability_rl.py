@@ -13,7 +13,6 @@ smallest sizes; with DLVERIFY_SLOW=1 they also run over their full size ranges.
 from __future__ import annotations
 
 import dataclasses
-import os
 
 import pytest
 import sympy as sp
@@ -28,7 +27,6 @@ BUDGET = 30.0
 # symbolic path only adds a second disproof, so a short budget loses nothing.
 CONTROL_BUDGET = 5.0
 MDP_BUDGET = 20.0
-SLOW = os.environ.get("DLVERIFY_SLOW") == "1"
 SMALLEST_MDP = {rl.S: (2, 2), rl.A: (2, 2)}
 
 
