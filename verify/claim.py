@@ -218,6 +218,11 @@ class Claim:
         validate(self)
 
     @property
+    def is_builder(self) -> bool:
+        """Whether the statement is built per size assignment (a function of the sizes)."""
+        return callable(self.statement) and not isinstance(self.statement, STATEMENT_KINDS)
+
+    @property
     def topic(self) -> str:
         return self.id.split(".", 1)[0]
 
@@ -227,7 +232,7 @@ class Claim:
 
     def build(self, sizes: Mapping[str, int]):
         """The statement at concrete sizes (the dimension symbols keep their names)."""
-        if not callable(self.statement) or isinstance(self.statement, STATEMENT_KINDS):
+        if not self.is_builder:
             return self.statement
         key = tuple(sorted(sizes.items()))
         if key not in self._built:  # builders index MatrixSymbols entry by entry: slow in SymPy, so build once

@@ -496,11 +496,10 @@ def ill_formed(claim: Claim, sizes: dict) -> str:
     """Why the statement is ill-formed at `sizes` ('' when it is well-formed)."""
     import jax
 
-    from .claim import STATEMENT_KINDS
     from .symbolic import shape_conditions
 
     statement = claim.build(sizes)
-    if not callable(claim.statement) or isinstance(claim.statement, STATEMENT_KINDS):
+    if not claim.is_builder:
         # symbolic dimensions: integer substitution into the shape conditions, no tracing
         for condition in shape_conditions(statement):
             if not condition.holds_for(sizes):

@@ -35,8 +35,7 @@ def statement_tex(claim: Claim) -> tuple[str, str]:
     sizes = claim.smallest_sizes()
     st = claim.build(sizes)
     note = ""
-    if callable(claim.statement) and not isinstance(claim.statement, (Identity, Gradient, Derivation, Minimiser,
-                                                                      Expectation, Property, Algorithmic, Shape)):
+    if claim.is_builder:
         note = "The statement depends on the sizes; shown as built at " + _sizes_text(sizes) + "."
     if isinstance(st, Identity):
         body = f"{tex(st.lhs)} = {tex(st.rhs)}"

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy as sp
-from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,6 @@ def conditions(expr, out: list | None = None) -> list[ShapeCondition]:
             out.append(ShapeCondition(a.shape[1], b.shape[1], f"the {what} of {_short(a)} and {_short(b)} (columns)"))
     elif isinstance(expr, sp.Inverse):
         out.append(ShapeCondition(expr.arg.shape[0], expr.arg.shape[1], f"the inverse of {_short(expr.arg)}"))
-    elif isinstance(expr, ElementwiseApplyFunction):
-        pass
     return out
 
 

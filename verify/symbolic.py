@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 
 from ._errors import EvaluationError, ShapeMismatch
-from .claim import (STATEMENT_KINDS, Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
+from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
                     Property, Shape, size_assignment_ok, symbol_shapes)
 from .evaluate import EXACT, evaluate
 from .nodes import Grad
@@ -240,33 +240,35 @@ def shape_conditions(statement) -> list:
     return conds
 
 
-def check_shapes(claim: Claim) -> tuple[list[str], dict | None]:
-    """(steps, sizes where ill-formed or None).
+def check_shapes(claim: Claim) -> tuple[list[str], dict | None, bool]:
+    """(steps, sizes where ill-formed or None, whether well-formedness holds for all sizes).
+
+    Only a statement with symbolic dimensions whose every condition holds identically is
+    well-formed for all sizes; anything else is well-formed at the sizes checked.
 
     A statement with symbolic dimensions is checked for every admissible size in the ranges by
     substituting integers into the conditions that do not hold identically; a statement built
     per size (a builder) is checked at its symbolic sizes here and at every sampled size on the
     numeric path."""
-    builder = callable(claim.statement) and not isinstance(claim.statement, STATEMENT_KINDS)
-    if builder:
+    if claim.is_builder:
         for sizes in (claim.symbolic_sizes or (claim.smallest_sizes(),)):
             bad = [c for c in shape_conditions(claim.build(dict(sizes))) if not c.holds_for(dict(sizes))]
             if bad:
-                return [f"Ill-formed at sizes {_fmt_sizes(dict(sizes))}: {bad[0]}."], dict(sizes)
+                return [f"Ill-formed at sizes {_fmt_sizes(dict(sizes))}: {bad[0]}."], dict(sizes), False
         return ["Well-formed at the symbolic sizes (the statement is built per size; the numeric path checks "
-                "every sampled size)."], None
+                "every sampled size)."], None, False
     conds = [c for c in shape_conditions(claim.statement) if not c.identically]
     if not conds:
         return ["Every product, sum and side is well-formed for all sizes (each dimension condition holds "
-                "identically)."], None
+                "identically)."], None, True
     names = sorted(claim.sizes)
     for combo in itertools.product(*[range(claim.sizes[n][0], claim.sizes[n][1] + 1) for n in names]):
         sizes = dict(zip(names, combo))
         bad = [c for c in conds if not c.holds_for(sizes)]
         if bad and size_assignment_ok(claim, sizes):
-            return [f"Ill-formed at sizes {_fmt_sizes(sizes)}: {bad[0]}."], sizes
+            return [f"Ill-formed at sizes {_fmt_sizes(sizes)}: {bad[0]}."], sizes, False
     return [f"Well-formed at every admissible size: {'; '.join(str(c) for c in conds)}, "
-            "and the size ranges and rules force these."], None
+            "and the size ranges and rules force these."], None, False
 
 
 # --- kinds -------------------------------------------------------------------------------------
@@ -467,7 +469,7 @@ def _algorithmic(claim: Claim, st: Algorithmic, sizes: dict, steps: list) -> Sym
 
 def check_symbolic(claim: Claim) -> SymbolicResult:
     """Decide `claim` with SymPy at its symbolic sizes: proved, disproved or undecided (with a reason)."""
-    steps, bad_sizes = check_shapes(claim)
+    steps, bad_sizes, all_sizes = check_shapes(claim)
     if bad_sizes is not None:
         return SymbolicResult("disproved", "ill-formed", tuple(steps),
                               counterexample=tuple(("size " + k, str(v)) for k, v in sorted(bad_sizes.items())))
@@ -487,7 +489,7 @@ def check_symbolic(claim: Claim) -> SymbolicResult:
             elif isinstance(statement, Shape):
                 evaluate(statement.expr, generic_env(claim, sizes), EXACT)
                 local.append("The formula evaluates at these sizes.")
-                result = SymbolicResult("proved", "general (all sizes)" if len(steps) == 1 else scope_of(claim, sizes),
+                result = SymbolicResult("proved", "general (all sizes)" if all_sizes else scope_of(claim, sizes),
                                         tuple(local))
             else:
                 result = _compare_pairs(claim, statement, sizes, local)
