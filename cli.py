@@ -179,6 +179,69 @@ def show(
                f"\n$$ {body} $$\n{note}\n\n{c.notes}\n\nNo report yet: run 'dlverify run {c.id}'.")
 
 
+@app.command()
+def mutate(
+    selectors: Annotated[Optional[List[str]], typer.Argument(help="'all', claim ids, topic prefixes or globs.")] = None,
+    seed: Annotated[int, typer.Option(help="Root seed of the numeric instances.")] = 0,
+    instances: Annotated[int, typer.Option(min=1, help="Random instances per mutant.")] = 32,
+    per_operator: Annotated[int, typer.Option(min=1, help="At most this many sites per operator and expression "
+                                              "(spread evenly over its tree).")] = 1,
+    per_claim: Annotated[int, typer.Option(min=1, help="At most this many mutants per claim (spread evenly over "
+                                           "the operators).")] = 12,
+    budget: Annotated[float, typer.Option(min=0.1, help="Symbolic budget per mutant and per equivalence proof, s.")] = 20.0,
+    reports: Annotated[Path, typer.Option(help="Folder for mutation.md and mutation.json.")] = Path("reports"),
+    claims: ClaimsOpt = None,
+    builtin: BuiltinOpt = None,
+    write: Annotated[bool, typer.Option("--write/--no-write", help="Write mutation.md/.json (default).")] = True,
+) -> None:
+    """Mutation testing: rewrite each claim that should hold in small realistic ways (a lost sign,
+    a factor 2, a dropped transpose, ...) and count how many mutants the checks refute."""
+    registry = _registry(claims, builtin)
+    chosen = [c for c in _select(registry, selectors or ["all"]) if c.expect == "holds"]
+    if not chosen:
+        typer.echo("error: no selected claim is expected to hold; mutants are made from true claims only", err=True)
+        raise typer.Exit(code=2)
+    from verify import mutate as mut
+    from verify.jaxsetup import configure
+
+    configure()
+    start = time.monotonic()
+    plans = [mut.plan(c, per_operator=per_operator, per_claim=per_claim) for c in chosen]
+    count = sum(len(p.mutants) for p in plans)
+    typer.echo(f"{count} mutants of {len(chosen)} claims")
+
+    def progress(o):
+        flag = "!! " if o.status in ("survived", "true") else "   "
+        typer.echo(f"{flag}{o.status:<10} {o.verdict:<12} {o.id}  {o.mutant.describe()[:120]}")
+
+    outcomes = mut.run_mutants(plans, seed=seed, instances=instances, symbolic_budget=budget,
+                               equivalence_budget=budget, progress=progress)
+    settings = {"selectors": list(selectors or ["all"]), "seed": seed, "instances": instances,
+                "per_operator": per_operator, "per_claim": per_claim, "budget": budget}
+    notes = _mutation_notes()
+    total = mut.tallies(outcomes)["total"].get("all", mut.Tally())
+    for o in outcomes:
+        if o.status in ("survived", "true"):
+            typer.echo(f"\n{o.status} {o.id} ({o.verdict}): {o.mutant.describe()}\n  {mut.explanation(o, notes)}")
+    typer.echo(f"\n{total.generated} mutants in {time.monotonic() - start:.1f} s: kill rate "
+               f"{mut._pct(total.kill_rate_killable)} of {total.killable} killable, {mut._pct(total.kill_rate)} of "
+               f"{total.non_equivalent} non-equivalent ({total.killed} refuted, {total.undefined} undefined, "
+               f"{total.true} true, {total.survived} survived; {total.equivalent} equivalent).")
+    if write:
+        _write_atomic(reports / "mutation.md", mut.markdown(plans, outcomes, settings=settings, notes=notes))
+        _write_atomic(reports / "mutation.json", mut.as_json(plans, outcomes, settings=settings, notes=notes))
+        typer.echo(f"wrote {reports / 'mutation.md'} and {reports / 'mutation.json'}")
+
+
+def _mutation_notes() -> dict:
+    """Explanations of surviving mutants, written by people (derivations/_mutation_notes.py)."""
+    try:
+        from derivations._mutation_notes import NOTES
+    except ImportError:
+        return {}
+    return NOTES
+
+
 def main() -> None:
     app()
 

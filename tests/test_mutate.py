@@ -1,0 +1,172 @@
+"""Mutation testing: each operator on small statements whose mutants are known, equivalence
+proofs, and the whole loop on a tiny claim (every non-equivalent mutant must be refuted)."""
+
+import json
+
+import sympy as sp
+from typer.testing import CliRunner
+
+from cli import app
+from verify import Claim, Gradient, Identity, Minimiser, Property, domains, scalar, sigmoid
+from verify import mutate as mut
+
+n = sp.Symbol("n", integer=True, positive=True)
+A = sp.MatrixSymbol("A", n, n)
+B = sp.MatrixSymbol("B", n, n)
+S = sp.MatrixSymbol("S", n, n)
+x = sp.MatrixSymbol("x", n, 1)
+a, b, t = sp.symbols("a b t", real=True)
+lam = sp.Symbol("lam", positive=True)
+
+
+def claim(cid, statement, domain, sizes=None):
+    return Claim(id=f"test.mutate.{cid}", title=cid, source="tests", statement=statement, domain=domain,
+                 sizes={n: (1, 3)} if sizes is None else sizes)
+
+
+def mutated(operator, expr):
+    """The set of expressions one operator makes of `expr`."""
+    return {mut.replace_at(expr, path, new) for path, new in mut.OPERATOR_FUNCTIONS[operator](expr)}
+
+
+def test_flip_sign_negates_each_term_and_function_arguments():
+    assert mutated("flip_sign", a + sp.exp(b)) == {-a + sp.exp(b), a - sp.exp(b), a + sp.exp(-b)}
+
+
+def test_scaling_by_two_and_by_half():
+    assert mutated("scale_2", a - b) == {2 * a - b, a - 2 * b}
+    assert mutated("scale_half", a * b) == {a * b / 2}
+
+
+def test_drop_and_add_transpose():
+    assert mutated("drop_transpose", A.T * x) == {A * x}
+    assert mutated("add_transpose", A * B) == {A.T * B, A * B.T}
+
+
+def test_swap_product_swaps_adjacent_matrix_factors_only():
+    assert mutated("swap_product", 2 * A * B * x) == {2 * B * A * x, 2 * A * x * B}
+
+
+def test_exponent_moves_by_one_and_drops_an_inverse():
+    assert mutated("exponent", a ** 2) == {a ** 3, a}
+    assert mutated("exponent", A.inverse() * x) == {A * x}
+
+
+def test_drop_term():
+    assert mutated("drop_term", a + b + t) == {b + t, a + t, a + b}
+
+
+def test_neighbour_functions():
+    assert mutated("neighbour_function", sigmoid(a) + sp.log(b)) == {sp.tanh(a) + sp.log(b), sigmoid(a) + sp.exp(b)}
+
+
+def test_swap_symbols_only_within_one_domain_and_shape():
+    c = claim("swap", Identity(a - b + lam, a - b + lam), {a: domains.real(), b: domains.real(),
+                                                          lam: domains.positive()}, {})
+    swaps = [new for _, new, _ in mut.swap_symbol_sites(c, a - b + lam)]
+    assert swaps == [b - a + lam]
+
+
+def test_bound_variables_and_indices_are_never_mutated():
+    g = Gradient(scalar(x.T * A * x), x, (A + A.T) * x)
+    c = claim("bound", g, {A: domains.general(), x: domains.vector()})
+    plan = mut.plan(c)
+    for m in plan.mutants:
+        st = m.statement
+        assert st.wrt == x  # the variable of differentiation is bound
+    # the 1x1 read-out scalar(...) keeps its (0, 0) indices
+    assert all("[0, 0]" in sp.sstr(m.statement.f) or m.site.field != "f" for m in plan.mutants)
+
+
+def test_plan_numbers_mutants_and_drops_identical_ones():
+    c = claim("plan", Identity(sp.Abs(a), sp.sqrt(a ** 2)), {a: domains.real()}, {})
+    plan = mut.plan(c)
+    assert [m.number for m in plan.mutants] == list(range(1, len(plan.mutants) + 1))
+    assert len({sp.srepr((m.statement.lhs, m.statement.rhs)) for m in plan.mutants}) == len(plan.mutants)
+    assert plan.identical >= 1  # |a| -> |-a| is |a| again once SymPy has built it
+
+
+def test_equivalence_is_proved_not_assumed():
+    # S^T == S for a symmetric S: adding a transpose is equivalent; for a general A it is not
+    sym = claim("sym", Identity(S * x, S * x), {S: domains.symmetric(), x: domains.vector()})
+    gen = claim("gen", Identity(A * x, A * x), {A: domains.general(), x: domains.vector()})
+    m_sym = next(m for m in mut.plan(sym).mutants if m.operator == "add_transpose" and m.site.after == S.T)
+    m_gen = next(m for m in mut.plan(gen).mutants if m.operator == "add_transpose" and m.site.after == A.T)
+    assert "equals the original" in mut.prove_equivalence(m_sym, budget=30)
+    assert mut.prove_equivalence(m_gen, budget=30) == ""
+
+
+def test_positive_multiple_of_a_cost_has_the_same_minimiser():
+    w = sp.MatrixSymbol("w", n, 1)
+    st = Minimiser(scalar((w - x).T * (w - x)), w, x)
+    c = claim("argmin", st, {x: domains.vector(), w: domains.vector()})
+    m = next(m for m in mut.plan(c).mutants if m.operator == "scale_2" and m.site.field == "f" and not m.site.path)
+    assert "same minimisers" in mut.prove_equivalence(m, budget=30)
+
+
+def test_tally_rates():
+    t = mut.Tally()
+    for status in ["killed"] * 6 + ["undefined", "equivalent", "true", "survived"]:
+        t.add(status)
+    assert (t.generated, t.non_equivalent, t.killable) == (10, 9, 8)
+    assert t.kill_rate == 7 / 9 and t.kill_rate_killable == 7 / 8
+
+
+def test_every_mutant_of_a_small_identity_is_killed():
+    c = claim("square", Identity((a + b) ** 2, a ** 2 + 2 * a * b + b ** 2), {a: domains.real(), b: domains.real()}, {})
+    plan = mut.plan(c, per_operator=2)
+    outcomes = mut.run_mutants([plan], instances=8, symbolic_budget=20, equivalence_budget=20)
+    assert len(outcomes) == len(plan.mutants) >= 8
+    statuses = {o.id: o.status for o in outcomes}
+    assert set(statuses.values()) <= {"killed", "equivalent"}, statuses
+    assert "killed" in statuses.values()
+    # swapping a and b in a symmetric polynomial is equivalent, and proved so
+    swaps = [o for o in outcomes if o.operator == "swap_symbols"]
+    assert swaps and all(o.status == "equivalent" for o in swaps)
+    text = mut.markdown([plan], outcomes, settings={"seed": 0, "instances": 8, "per_operator": 2}, notes={})
+    assert "Kill rate: 100.0%" in text and "## Survivors" in text
+
+
+def test_property_survivor_is_reported_with_its_explanation():
+    # a Gram matrix with an extra factor 1/2 inside stays PSD: such mutants are equivalent or true, never killed
+    X = sp.MatrixSymbol("X", n, n)
+    c = claim("gram", Property(X.T * X, "psd"), {X: domains.general()}, {n: (2, 2)})
+    plan = mut.plan(c, operators=("scale_half",))
+    outcomes = mut.run_mutants([plan], instances=8, symbolic_budget=20, equivalence_budget=20)
+    assert [o.status for o in outcomes] == ["equivalent"]
+    assert "positive factor" in outcomes[0].equivalence
+
+
+CLAIM_FILE = '''
+import sympy as sp
+from verify import Claim, Identity, domains
+a, b = sp.symbols("a b", real=True)
+square = Claim(id="mine.algebra.square", title="square of a sum", source="my notes",
+               statement=Identity((a + b) ** 2, a ** 2 + 2 * a * b + b ** 2),
+               domain={a: domains.real(), b: domains.real()})
+wrong = Claim(id="mine.algebra.wrong", title="freshman's dream", source="my notes",
+              statement=Identity((a + b) ** 2, a ** 2 + b ** 2), domain={a: domains.real(), b: domains.real()},
+              expect="fails")
+'''
+
+
+def test_cli_mutate_writes_markdown_and_json(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text(CLAIM_FILE)
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(app, ["mutate", "--claims", str(path), "--reports", str(out), "--instances", "8",
+                                      "--per-operator", "1", "--budget", "20"])
+    assert result.exit_code == 0, result.output
+    assert "kill rate 100.0%" in result.output
+    doc = json.loads((out / "mutation.json").read_text())
+    assert set(doc["per_claim"]) == {"mine.algebra.square"}  # only claims expected to hold are mutated
+    assert doc["total"]["kill_rate_killable"] == 1.0
+    assert all(m["status"] in ("killed", "equivalent") for m in doc["mutants"])
+    assert (out / "mutation.md").read_text().startswith("# Mutation testing of the claims")
+
+
+def test_cli_mutate_refuses_a_selection_without_true_claims(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text(CLAIM_FILE)
+    result = CliRunner().invoke(app, ["mutate", "mine.algebra.wrong", "--claims", str(path), "--no-write"])
+    assert result.exit_code == 2 and "expected to hold" in result.output

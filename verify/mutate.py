@@ -1,0 +1,693 @@
+"""Mutation testing of the engine: make small, realistic errors in true claims and count how
+many the normal checks refute.
+
+A *mutant* is a claim expected to hold with one node of one expression of its statement
+rewritten by one operator (the errors textbooks ship: a lost minus sign, a missing factor 2, a
+dropped or extra transpose, a product in the wrong order, an exponent off by one, two symbols
+swapped, a dropped term, a neighbouring function).  Each mutant is run through exactly the
+checks a claim gets (`verify.runner.run_claims`); it is *killed* when its verdict is `refuted`.
+
+A mutant that is not refuted is then tested for *equivalence*: the mutated expression equals
+the original one (an identity SymPy proves, e.g. a transposed symmetric matrix), or the
+statement cannot tell them apart by its meaning (a positive multiple of a cost has the same
+minimisers and the same exact line search; a positive multiple of a PSD matrix is PSD; a cost
+changed by a term free of the variable has the same gradient).  Equivalences are proved by the
+symbolic path, never assumed.  An equivalent mutant cannot be refuted when the original holds,
+so testing only the survivors finds the same equivalent mutants as testing all of them first.
+Every remaining survivor is a finding: the instances are too weak, or the mutant is a true
+statement that the report explains.
+
+Statements built per size assignment (networks, MDP trajectories) are mutated at one size
+assignment, the claim's first symbolic sizes, and their mutants are checked at those sizes.
+Large statements are sampled: at most `per_operator` sites per operator and expression, spread
+evenly over the tree, then at most `per_claim` mutants per claim, spread evenly over the
+operators; the order is fixed, so a run is reproducible and the report says what was sampled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+import sympy as sp
+from sympy.matrices.common import ShapeError
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
+
+from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
+                    Property, Shape, free_symbols)
+from .nodes import Grad, Jacobian, sigmoid
+
+OPERATORS = ("flip_sign", "scale_2", "scale_half", "drop_transpose", "add_transpose", "swap_product",
+             "exponent", "swap_symbols", "drop_term", "neighbour_function")
+
+OPERATOR_TEXT = {
+    "flip_sign": "negate a term, a side or a function argument",
+    "scale_2": "multiply a term or a side by 2",
+    "scale_half": "multiply a term or a side by 1/2",
+    "drop_transpose": "remove a transpose",
+    "add_transpose": "transpose a matrix symbol",
+    "swap_product": "swap two adjacent factors of a matrix product",
+    "exponent": "change an exponent by one (an inverse A^-1 becomes A)",
+    "swap_symbols": "swap two symbols of the same domain and shape in one expression",
+    "drop_term": "drop one term of a sum",
+    "neighbour_function": "replace a function by its neighbour (sigmoid/tanh, log/exp, sin/cos, Max/Min)",
+}
+
+NEIGHBOUR = {sigmoid: sp.tanh, sp.tanh: sigmoid, sp.exp: sp.log, sp.log: sp.exp, sp.sin: sp.cos,
+             sp.cos: sp.sin, sp.Max: sp.Min, sp.Min: sp.Max}
+
+# The expressions of each statement kind that mutants rewrite.  Algorithmic.conclusion is a
+# Python function of the states, not an expression, and Minimiser.cases are the proof's case
+# split, not part of the claim; neither is mutated.
+FIELDS = {Identity: ("lhs", "rhs"), Gradient: ("f", "claimed"), Derivation: ("steps",),
+          Minimiser: ("f", "point", "reference"), Expectation: ("probs", "values", "equals"),
+          Property: ("expr",), Algorithmic: ("cost", "update", "step_rule"), Shape: ("expr",)}
+
+# Leaves whose arguments are names and dimensions, not sub-expressions.
+_OPAQUE = (sp.MatrixSymbol, sp.Identity, sp.ZeroMatrix, sp.OneMatrix, sp.Symbol, sp.Dummy, sp.Number,
+           sp.NumberSymbol)
+
+
+@dataclass(frozen=True)
+class Site:
+    operator: str
+    field: str  # "lhs", "steps[2]", ...
+    path: tuple  # argument indices from the field's root
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Mutant:
+    original: Claim
+    number: int
+    site: Site
+    statement: Any  # the mutated statement
+    sizes: dict | None  # the fixed size assignment of a mutated builder, else None
+
+    @property
+    def id(self) -> str:
+        return f"{self.original.id}.mutant_{self.number:03d}"
+
+    @property
+    def operator(self) -> str:
+        return self.site.operator
+
+    def describe(self) -> str:
+        return (f"{self.site.operator} in {self.site.field}: {_short(self.site.before)}  ->  "
+                f"{_short(self.site.after)}")
+
+    def as_claim(self) -> Claim:
+        c = self.original
+        sizes = {k: (v, v) for k, v in self.sizes.items()} if self.sizes is not None else dict(c.sizes)
+        symbolic_sizes = (dict(self.sizes),) if self.sizes is not None else c.symbolic_sizes
+        return Claim(id=self.id, title=f"mutant {self.number} of {c.id}: {self.describe()}", source=c.source,
+                     statement=self.statement, domain=c.domain, sizes=sizes, expect="fails",
+                     notes=f"Mutant of {c.id} ({OPERATOR_TEXT[self.operator]}).", rtol=c.rtol, atol=c.atol,
+                     symbolic_sizes=symbolic_sizes, size_rule=c.size_rule if self.sizes is None else None,
+                     defined_at=c.defined_at)
+
+    def equivalence_claims(self) -> list[tuple[str, Claim]]:
+        """Identities whose proof shows the mutant says the same as the original."""
+        return [(why, _identity_claim(self, f"{self.id}.equivalence_{k}", lhs, rhs))
+                for k, (why, lhs, rhs) in enumerate(_equivalences(self))]
+
+
+def _short(expr, limit: int = 160) -> str:
+    text = sp.sstr(expr)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --- tree addressing -----------------------------------------------------------------------------
+
+
+def _children(expr) -> list[tuple[int, Any]]:
+    """The (index, argument) pairs a mutation may enter: not names, dimensions, indices, bound
+    variables or the variable a derivative is taken with respect to."""
+    if not isinstance(expr, sp.Basic) or isinstance(expr, _OPAQUE) or expr.is_Atom:
+        return []
+    args = list(expr.args)
+    if isinstance(expr, (Grad, Jacobian)):
+        keep = [0] if args[2] == args[1] else [0, 2]
+    elif isinstance(expr, MatrixElement):
+        keep = [0]
+    elif isinstance(expr, sp.Lambda):
+        keep = [1]
+    elif isinstance(expr, (sp.Sum, sp.Product)):
+        keep = [0]
+    elif isinstance(expr, sp.Piecewise):
+        return [(i, a) for i, a in enumerate(args)]
+    elif isinstance(expr, sp.functions.elementary.piecewise.ExprCondPair):
+        keep = [0]
+    elif isinstance(expr, sp.Tuple):
+        keep = range(len(args))
+    else:
+        keep = range(len(args))
+    return [(i, args[i]) for i in keep if isinstance(args[i], sp.Basic)]
+
+
+def walk(expr, path: tuple = ()):
+    """Pre-order (path, node) over the mutable positions of an expression."""
+    yield path, expr
+    for i, arg in _children(expr):
+        yield from walk(arg, path + (i,))
+
+
+def _matop(cls, *args):
+    """`MatMul(*args)` or `MatAdd(*args)`; where SymPy's eager shape validation rejects the
+    operands, the unvalidated node: the mutant is ill-formed, and refuting it is the engine's job."""
+    try:
+        return cls(*args)
+    except ShapeError:
+        return sp.Basic.__new__(cls, *map(sp.sympify, args))
+
+
+def _rebuild(node, args):
+    if isinstance(node, (sp.MatMul, sp.MatAdd)):
+        return _matop(node.func, *args)
+    return node.func(*args)
+
+
+def replace_at(expr, path: tuple, new):
+    """`expr` with the node at `path` replaced by `new` (ill-formed products are allowed: they
+    are mutants for the engine to refute, not errors)."""
+    if not path:
+        return new
+    args = list(expr.args)
+    args[path[0]] = replace_at(args[path[0]], path[1:], new)
+    return _rebuild(expr, args)
+
+
+def _is_matrix(e) -> bool:
+    return isinstance(e, MatrixExpr) or getattr(e, "is_Matrix", False)
+
+
+def _scaled(term, factor):
+    return _matop(sp.MatMul, factor, term) if _is_matrix(term) else factor * term
+
+
+def _negated(term):
+    return _matop(sp.MatMul, -1, term) if _is_matrix(term) else -term
+
+
+# --- operators: each yields (path, new node) for one field ----------------------------------------
+
+
+def _term_sites(expr):
+    """Terms of sums, the root, and the arguments of functions: where a sign or factor slips."""
+    seen = set()
+    for path, node in walk(expr):
+        if not path and not isinstance(node, (sp.Add, sp.MatAdd)):
+            seen.add(path)
+            yield path, node
+        if isinstance(node, (sp.Add, sp.MatAdd)):
+            for i, arg in _children(node):
+                if path + (i,) not in seen:
+                    seen.add(path + (i,))
+                    yield path + (i,), arg
+        if isinstance(node, sp.Function) and not isinstance(node, (sp.Max, sp.Min)):
+            for i, arg in _children(node):
+                if path + (i,) not in seen and not isinstance(arg, (sp.Lambda, sp.Tuple)):
+                    seen.add(path + (i,))
+                    yield path + (i,), arg
+
+
+def op_flip_sign(expr):
+    for path, node in _term_sites(expr):
+        yield path, _negated(node)
+
+
+def op_scale_2(expr):
+    for path, node in _term_sites(expr):
+        yield path, _scaled(node, sp.Integer(2))
+
+
+def op_scale_half(expr):
+    for path, node in _term_sites(expr):
+        yield path, _scaled(node, sp.Rational(1, 2))
+
+
+def op_drop_transpose(expr):
+    for path, node in walk(expr):
+        if isinstance(node, sp.Transpose):
+            yield path, node.arg
+
+
+def op_add_transpose(expr):
+    for path, node in walk(expr):
+        for i, arg in _children(node):
+            if isinstance(arg, sp.MatrixSymbol) and arg.shape != (1, 1):
+                yield path + (i,), sp.Transpose(arg)
+    if isinstance(expr, sp.MatrixSymbol):
+        yield (), sp.Transpose(expr)
+
+
+def op_swap_product(expr):
+    for path, node in walk(expr):
+        if isinstance(node, sp.MatMul):
+            args = list(node.args)
+            mats = [i for i, a in enumerate(args) if _is_matrix(a)]
+            for a, b in zip(mats, mats[1:]):
+                swapped = list(args)
+                swapped[a], swapped[b] = args[b], args[a]
+                yield path, _matop(sp.MatMul, *swapped)
+
+
+def op_exponent(expr):
+    for path, node in walk(expr):
+        if isinstance(node, sp.Inverse):  # a subclass of MatPow whose exponent is fixed at -1
+            yield path, node.arg
+        elif isinstance(node, (sp.Pow, sp.MatPow)) and node.exp.is_Rational:
+            for delta in (1, -1):
+                yield path, node.func(node.base, node.exp + delta)
+
+
+def op_drop_term(expr):
+    for path, node in walk(expr):
+        if isinstance(node, (sp.Add, sp.MatAdd)) and len(node.args) >= 2:
+            for i in range(len(node.args)):
+                rest = node.args[:i] + node.args[i + 1:]
+                if len(rest) == 1:
+                    yield path, rest[0]
+                elif isinstance(node, sp.MatAdd):
+                    yield path, _matop(sp.MatAdd, *rest)
+                else:
+                    yield path, sp.Add(*rest)
+
+
+def op_neighbour_function(expr):
+    for path, node in walk(expr):
+        new = NEIGHBOUR.get(node.func) if isinstance(node, sp.Basic) else None
+        if new is not None and isinstance(node, sp.Function):
+            yield path, new(*node.args)
+
+
+def _symbols_by_kind(claim: Claim, expr) -> dict:
+    groups: dict = {}
+    for sym in free_symbols(Shape(expr)):
+        name = str(sym.name)
+        dom = claim.domain.get(name)
+        if dom is None or name in claim.sizes:
+            continue
+        key = (dom.name, dom.description, str(getattr(sym, "shape", ())))
+        groups.setdefault(key, []).append(sym)
+    return groups
+
+
+def swap_symbol_sites(claim: Claim, expr):
+    for key in sorted(_symbols_by_kind(claim, expr)):
+        group = sorted(_symbols_by_kind(claim, expr)[key], key=lambda s: str(s.name))
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                yield (), expr.xreplace({a: b, b: a}), f"{a} <-> {b}"
+
+
+OPERATOR_FUNCTIONS: dict[str, Callable] = {
+    "flip_sign": op_flip_sign, "scale_2": op_scale_2, "scale_half": op_scale_half,
+    "drop_transpose": op_drop_transpose, "add_transpose": op_add_transpose, "swap_product": op_swap_product,
+    "exponent": op_exponent, "drop_term": op_drop_term, "neighbour_function": op_neighbour_function,
+}
+
+
+def _node_at(expr, path: tuple):
+    for i in path:
+        expr = expr.args[i]
+    return expr
+
+
+# --- fields ----------------------------------------------------------------------------------------
+
+
+def fields(statement) -> list[tuple[str, Any]]:
+    """The mutable expressions of a statement as (label, expression)."""
+    out = []
+    for name in FIELDS[type(statement)]:
+        value = getattr(statement, name)
+        if isinstance(value, tuple):
+            out.extend((f"{name}[{i}]", v) for i, v in enumerate(value) if isinstance(v, sp.Basic))
+        elif isinstance(value, sp.Basic):
+            out.append((name, value))
+    return out
+
+
+def with_field(statement, label: str, new):
+    if "[" in label:
+        name, index = label[:-1].split("[")
+        values = list(getattr(statement, name))
+        values[int(index)] = new
+        return dataclasses.replace(statement, **{name: tuple(values)})
+    return dataclasses.replace(statement, **{label: new})
+
+
+def _spread(items: list, limit: int) -> list:
+    if len(items) <= limit:
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
+
+
+def sites(claim: Claim, statement, operators: Iterable[str] = OPERATORS, per_operator: int = 1) -> tuple[list[Site], dict]:
+    """The mutation sites of a statement: for every operator and every expression of the
+    statement, at most `per_operator` sites spread evenly over the expression's tree (all of them
+    when there are fewer); and per operator the number of sites there are before sampling."""
+    found: list[Site] = []
+    available: dict[str, int] = {}
+    for op in operators:
+        available[op] = 0
+        for label, expr in fields(statement):
+            if op == "swap_symbols":
+                candidates = [Site(op, label, path, expr, new) for path, new, _ in swap_symbol_sites(claim, expr)]
+            else:
+                candidates = [Site(op, label, path, _node_at(expr, path), new)
+                              for path, new in OPERATOR_FUNCTIONS[op](expr)]
+            available[op] += len(candidates)
+            found.extend(_spread(candidates, per_operator))
+    return found, available
+
+
+def _apply(statement, site: Site):
+    expr = dict(fields(statement))[site.field]
+    if site.operator == "swap_symbols":
+        return with_field(statement, site.field, site.after)
+    return with_field(statement, site.field, replace_at(expr, site.path, site.after))
+
+
+@dataclass
+class MutationPlan:
+    claim: Claim
+    mutants: list
+    available: dict  # operator -> sites found before sampling
+    identical: int  # mutants structurally identical to the original after SymPy's auto-simplification
+    duplicates: int  # mutants identical to an earlier mutant
+    stillborn: list  # (site, error) for mutants SymPy refused to construct
+
+
+def plan(claim: Claim, operators: Iterable[str] = OPERATORS, per_operator: int = 1,
+         per_claim: int | None = 12) -> MutationPlan:
+    """The mutants of one claim, numbered in a fixed order: `per_operator` sites per operator and
+    expression, then at most `per_claim` of those, spread evenly over the operators' list."""
+    sizes = claim.smallest_sizes() if claim.is_builder else None
+    statement = claim.build(sizes) if sizes is not None else claim.statement
+    found, available = sites(claim, statement, operators, per_operator)
+    if per_claim is not None:
+        found = _spread(found, per_claim)
+    mutants, seen, identical, duplicates, stillborn = [], set(), 0, 0, []
+    original_key = sp.srepr(tuple(e for _, e in fields(statement)))
+    for site in found:
+        try:
+            mutated = _apply(statement, site)
+        except Exception as exc:  # SymPy refuses some rewritten trees (e.g. a product it validates eagerly)
+            stillborn.append((site, f"{type(exc).__name__}: {exc}"))
+            continue
+        key = sp.srepr(tuple(e for _, e in fields(mutated)))
+        if key == original_key:
+            identical += 1
+            continue
+        if key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        mutants.append(Mutant(claim, len(mutants) + 1, site, mutated, sizes))
+    return MutationPlan(claim, mutants, available, identical, duplicates, stillborn)
+
+
+# --- equivalence ------------------------------------------------------------------------------------
+
+
+def _derivative(f, wrt):
+    return Grad(f, wrt) if getattr(f, "shape", (1, 1)) == (1, 1) else Jacobian(f, wrt)
+
+
+def _equivalences(m: Mutant) -> list[tuple[str, Any, Any]]:
+    """(why, lhs, rhs): if SymPy proves lhs == rhs on the domain, the mutant is equivalent."""
+    original = m.original.build(m.sizes) if m.sizes is not None else m.original.statement
+    before = dict(fields(original))[m.site.field]
+    after = dict(fields(m.statement))[m.site.field]
+    out = [("the mutated expression equals the original one on the domain", after, before)]
+    st = m.statement
+    half, two = sp.Rational(1, 2), sp.Integer(2)
+    if isinstance(st, Minimiser) and m.site.field == "f":
+        for c in (1, two, half):
+            out.append((f"the mutated cost has {c if c != 1 else 'the same'} times the original gradient everywhere, "
+                        "so the same minimisers", _derivative(after, st.wrt), _scaled(_derivative(before, st.wrt), c)))
+    if isinstance(st, Gradient) and m.site.field == "f":
+        out.append(("the mutated function differs by a term free of the variable: same derivative",
+                    _derivative(after, st.wrt), _derivative(before, st.wrt)))
+    if isinstance(st, Algorithmic) and m.site.field == "cost":
+        for c in (1, two, half):
+            out.append((f"the mutated cost is {c} times the original along every line (same exact line search)",
+                        after, _scaled(before, c)))
+    if isinstance(st, Property) and m.site.field == "expr" and st.relation in ("psd", "nonnegative", "positive"):
+        for c in (two, half):
+            out.append((f"the mutated expression is {c} times the original: the relation '{st.relation}' is "
+                        "unchanged by a positive factor", after, _scaled(before, c)))
+    return out
+
+
+def _identity_claim(m: Mutant, cid: str, lhs, rhs) -> Claim:
+    c = m.original
+    sizes = {k: (v, v) for k, v in m.sizes.items()} if m.sizes is not None else dict(c.sizes)
+    symbolic_sizes = (dict(m.sizes),) if m.sizes is not None else c.symbolic_sizes
+    return Claim(id=cid, title=f"equivalence of {m.id}", source=c.source, statement=Identity(lhs, rhs),
+                 domain=c.domain, sizes=sizes, symbolic_sizes=symbolic_sizes,
+                 size_rule=c.size_rule if m.sizes is None else None, defined_at=c.defined_at)
+
+
+# --- running -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MutantOutcome:
+    mutant: Mutant
+    verdict: str
+    reason: str
+    status: str  # killed | equivalent | survived
+    equivalence: str = ""  # why, for an equivalent mutant
+    seconds_symbolic: float = 0.0
+    seconds_numeric: float = 0.0
+
+    @property
+    def id(self) -> str:
+        return self.mutant.id
+
+
+def status_of(verdict: str, reason: str, equivalence: str) -> str:
+    """`killed` (refuted); `undefined` (the mutant has NaN/inf values on the claim's domain: an
+    `error` verdict, which stops it as surely as a refutation, counted apart); `equivalent`
+    (proved to say the same as the original); `true` (a different statement, but proved on both
+    paths: no correct verifier can kill it, and a person explains it); or `survived`."""
+    if verdict == "refuted":
+        return "killed"
+    if equivalence:
+        return "equivalent"
+    if verdict == "error" and "non-finite" in reason:
+        return "undefined"
+    return "true" if verdict == "proved" else "survived"
+
+
+def prove_equivalence(mutant: Mutant, budget: float) -> str:
+    """The first equivalence of `mutant` the symbolic path proves, or '' (never assumed)."""
+    from .runner import symbolic_with_budget
+
+    for why, claim in _safe_equivalence_claims(mutant):
+        result, _ = symbolic_with_budget(claim, budget)
+        if result.status == "proved":
+            return f"{why} (proved by SymPy, {result.scope})"
+    return ""
+
+
+def _safe_equivalence_claims(mutant: Mutant) -> list:
+    try:
+        return mutant.equivalence_claims()
+    except Exception:  # an equivalence that cannot even be stated (e.g. ill-formed) is not proved
+        return []
+
+
+def run_mutants(plans: list[MutationPlan], *, seed: int = 0, instances: int = 32, symbolic_budget: float = 30.0,
+                equivalence_budget: float = 30.0, progress: Callable[[MutantOutcome], None] | None = None,
+                **run_options) -> list[MutantOutcome]:
+    """Check every mutant of every plan with the normal checks, then test the survivors for
+    equivalence."""
+    from .runner import run_claims
+
+    mutants = [m for p in plans for m in p.mutants]
+    by_id = {m.id: m for m in mutants}
+    outcomes = []
+
+    def finished(result):
+        m = by_id[result.id]
+        equivalence = "" if result.verdict == "refuted" else prove_equivalence(m, equivalence_budget)
+        outcome = MutantOutcome(m, result.verdict, result.reason, status_of(result.verdict, result.reason, equivalence),
+                                equivalence, result.seconds_symbolic, result.seconds_numeric)
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+
+    run_claims([m.as_claim() for m in mutants], seed=seed, instances=instances, symbolic_budget=symbolic_budget,
+               progress=finished, **run_options)
+    order = {m.id: i for i, m in enumerate(mutants)}
+    return sorted(outcomes, key=lambda o: order[o.id])
+
+
+# --- summaries and reports ------------------------------------------------------------------------
+
+STATUSES = ("killed", "undefined", "equivalent", "true", "survived")
+
+
+@dataclass
+class Tally:
+    generated: int = 0
+    killed: int = 0
+    undefined: int = 0
+    equivalent: int = 0
+    true: int = 0
+    survived: int = 0
+
+    def add(self, status: str) -> None:
+        self.generated += 1
+        setattr(self, status, getattr(self, status) + 1)
+
+    @property
+    def non_equivalent(self) -> int:
+        return self.generated - self.equivalent
+
+    @property
+    def kill_rate(self) -> float | None:
+        """Killed among the non-equivalent mutants (proved-true mutants count as not killed)."""
+        return (self.killed + self.undefined) / self.non_equivalent if self.non_equivalent else None
+
+    @property
+    def killable(self) -> int:
+        return self.non_equivalent - self.true
+
+    @property
+    def kill_rate_killable(self) -> float | None:
+        """Killed among the mutants that are neither equivalent nor proved true."""
+        return (self.killed + self.undefined) / self.killable if self.killable else None
+
+    def as_dict(self) -> dict:
+        def r(x):
+            return None if x is None else round(x, 6)
+
+        return {**dataclasses.asdict(self), "non_equivalent": self.non_equivalent, "killable": self.killable,
+                "kill_rate": r(self.kill_rate), "kill_rate_killable": r(self.kill_rate_killable)}
+
+
+def tallies(outcomes: list[MutantOutcome]) -> dict[str, dict[str, Tally]]:
+    """Tallies per claim, per statement kind, per operator, and in total."""
+    groups: dict[str, dict[str, Tally]] = {"claim": {}, "kind": {}, "operator": {}, "total": {}}
+    for o in outcomes:
+        for group, key in (("claim", o.mutant.original.id), ("kind", o.mutant.statement.kind),
+                           ("operator", o.operator), ("total", "all")):
+            groups[group].setdefault(key, Tally()).add(o.status)
+    return groups
+
+
+def explanation(outcome: MutantOutcome, notes: dict) -> str:
+    """Why a mutant survived: a note written by a person for this exact mutation (keyed by the
+    claim id and the mutation's description), else what the engine computed."""
+    key = (outcome.mutant.original.id, outcome.mutant.describe())
+    if key in notes:
+        return notes[key]
+    if outcome.status == "true":
+        return ("not yet explained by a person; the engine proved the mutant on both paths, so it is a true "
+                "statement that differs from the original")
+    return "NOT EXPLAINED: a finding to investigate (weak instances, or a true statement the engine cannot prove)"
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def _table(title: str, rows: dict[str, Tally]) -> list[str]:
+    out = [f"### {title}", "", f"| {title.split()[-1]} | mutants | killed (refuted) | killed (undefined) | equivalent "
+           "| true (proved) | survived | kill rate | kill rate, killable |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for key in sorted(rows):
+        t = rows[key]
+        out.append(f"| `{key}` | {t.generated} | {t.killed} | {t.undefined} | {t.equivalent} | {t.true} | {t.survived} "
+                   f"| {_pct(t.kill_rate)} | {_pct(t.kill_rate_killable)} |")
+    return out + [""]
+
+
+def markdown(plans: list[MutationPlan], outcomes: list[MutantOutcome], *, settings: dict, notes: dict) -> str:
+    g = tallies(outcomes)
+    total = g["total"].get("all", Tally())
+    dropped = sum(p.identical for p in plans)
+    dup = sum(p.duplicates for p in plans)
+    still = sum(len(p.stillborn) for p in plans)
+    lines = [
+        "# Mutation testing of the claims",
+        "",
+        "Generated by `dlverify mutate` (" + ", ".join(f"{k} {v}" for k, v in settings.items()) + "). "
+        "Replay: `" + settings_command(settings) + "`.",
+        "",
+        "Each mutant is a claim expected to hold with one expression rewritten by one operator; it is run "
+        "through the normal checks and *killed* when its verdict is `refuted`. A mutant whose values are NaN or "
+        "infinite on the claim's domain (e.g. log of a negative number) gets the verdict `error` and is counted "
+        "as *killed (undefined)*. A mutant that is not refuted is *equivalent* when SymPy proves that it says "
+        "the same as the original (the same expression on the domain, or the same meaning: a positive multiple "
+        "of a cost, of a PSD matrix; see `verify/mutate.py`). A mutant that is *true* is a different statement "
+        "that the engine proves on both paths: no correct verifier can kill it, so it is explained below rather "
+        "than counted as a weakness. Anything else *survives* and is a finding, listed below.",
+        "",
+        f"**Kill rate: {_pct(total.kill_rate_killable)}** of the {total.killable} killable mutants "
+        f"(non-equivalent and not proved true); {_pct(total.kill_rate)} of all {total.non_equivalent} "
+        f"non-equivalent mutants. Of {total.generated} mutants run: {total.killed} refuted, {total.undefined} "
+        f"undefined, {total.equivalent} equivalent, {total.true} true, {total.survived} survived. Before running, "
+        f"{dropped} mutants identical to their original after SymPy's automatic simplification and {dup} "
+        f"duplicates of other mutants were dropped" + (f", and {still} could not be constructed" if still else "")
+        + ".",
+        "",
+        "Operators: " + "; ".join(f"`{op}`: {OPERATOR_TEXT[op]}" for op in OPERATORS) + ".",
+        "",
+    ]
+    lines += _table("Per statement kind", g["kind"]) + _table("Per operator", g["operator"])
+    lines += _table("Per claim", g["claim"])
+    sampled = sum(available for p in plans for available in p.available.values())
+    lines += [f"Sampling: the operators apply at {sampled} sites of these claims; `per_operator` = "
+              f"{settings.get('per_operator')} site(s) per operator and expression and at most `per_claim` = "
+              f"{settings.get('per_claim')} mutants per claim were taken, spread evenly (a fixed order, so the "
+              "run replays). Raise both to test more.", ""]
+    survivors = [o for o in outcomes if o.status in ("survived", "true")]
+    lines += ["## Survivors (true mutants and findings)", ""]
+    if not survivors:
+        lines += ["None.", ""]
+    for o in survivors:
+        lines += [f"### `{o.id}` ({o.status})", "", f"- claim: `{o.mutant.original.id}` ({o.mutant.statement.kind})",
+                  f"- mutation: {o.operator} in `{o.mutant.site.field}`: `{_short(o.mutant.site.before, 400)}` "
+                  f"becomes `{_short(o.mutant.site.after, 400)}`",
+                  f"- verdict: {o.verdict}: {o.reason}", f"- explanation: {explanation(o, notes)}", ""]
+    equivalent = [o for o in outcomes if o.status == "equivalent"]
+    lines += ["## Equivalent mutants", ""]
+    lines += [f"- `{o.id}`: {o.mutant.describe()}: {o.equivalence}" for o in equivalent] or ["None."]
+    return "\n".join(lines) + "\n"
+
+
+def settings_command(settings: dict) -> str:
+    return (f"dlverify mutate {' '.join(settings.get('selectors', ['all']))} --seed {settings['seed']} "
+            f"--instances {settings['instances']} --per-operator {settings['per_operator']} "
+            f"--per-claim {settings['per_claim']} --budget {settings['budget']:g}")
+
+
+def as_json(plans: list[MutationPlan], outcomes: list[MutantOutcome], *, settings: dict, notes: dict) -> str:
+    import json
+
+    g = tallies(outcomes)
+    doc = {
+        "settings": settings,
+        "total": g["total"].get("all", Tally()).as_dict(),
+        "per_kind": {k: t.as_dict() for k, t in sorted(g["kind"].items())},
+        "per_operator": {k: t.as_dict() for k, t in sorted(g["operator"].items())},
+        "per_claim": {k: t.as_dict() for k, t in sorted(g["claim"].items())},
+        "dropped_before_running": {p.claim.id: {"identical": p.identical, "duplicates": p.duplicates,
+                                                "stillborn": len(p.stillborn), "sites": p.available}
+                                   for p in plans},
+        "mutants": [{"id": o.id, "claim": o.mutant.original.id, "kind": o.mutant.statement.kind,
+                     "operator": o.operator, "field": o.mutant.site.field, "before": sp.sstr(o.mutant.site.before),
+                     "after": sp.sstr(o.mutant.site.after), "verdict": o.verdict, "reason": o.reason,
+                     "status": o.status, "equivalence": o.equivalence,
+                     "explanation": explanation(o, notes) if o.status in ("survived", "true") else ""}
+                    for o in outcomes],
+    }
+    return json.dumps(doc, indent=1, sort_keys=False) + "\n"
