@@ -93,7 +93,7 @@ def test_unknown_domain():
     ("size_rule", 3, r"size_rule=3 is not a function"),
     ("symbolic_sizes", {"n": 2}, r"symbolic_sizes=\{'n': 2\}; give a tuple of size assignments"),
     ("symbolic_sizes", ({"m": 2},), r"must give every dimension of sizes= \(\['n'\]\)"),
-    ("symbolic_sizes", ({"n": 9},), r"symbolic_sizes gives n=9, outside sizes\['n'\] = \(1, 3\)"),
+    ("symbolic_sizes", ({"n": 0},), r"symbolic_sizes gives n=0; give a positive integer size"),
     ("correction", "Not An Id", r"correction='Not An Id' is not a claim id"),
     ("correction", "test.claim.ok", r"correction= names the claim itself"),
     ("statement", Identity("A*x", A * x), r"the Identity argument is the text 'A\*x'.*never parses text"),

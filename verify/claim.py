@@ -441,11 +441,9 @@ def check_fields(claim: Claim) -> None:
         if set(given) != names:
             raise claim.fail(f"symbolic_sizes entry {given} must give every dimension of sizes= ({sorted(names)}) "
                              "and nothing else; give e.g. " + repr({n: 2 for n in sorted(names)}))
-        for name, value in given.items():
-            lo, hi = next(tuple(r) for k, r in claim.sizes.items() if _name(k) == name)
-            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or not lo <= value <= hi:
-                raise claim.fail(f"symbolic_sizes gives {name}={value!r}, outside sizes[{name!r}] = ({lo}, {hi}); "
-                                 "give a size inside the range")
+        for name, value in given.items():  # may lie outside sizes=: symbolic work is often cheaper smaller
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+                raise claim.fail(f"symbolic_sizes gives {name}={value!r}; give a positive integer size")
 
 
 def id_problem(claim_id: str) -> str:
