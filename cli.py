@@ -10,12 +10,13 @@ import json
 import os
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
 
-from verify._errors import ClaimDefinitionError, SelectorError
+from verify._errors import ClaimDefinitionError, ClaimDefinitionWarning, SelectorError
 from verify.registry import Registry, load_registry
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -23,19 +24,30 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                        "and a Markdown proof report per claim.")
 
 ClaimsOpt = Annotated[Optional[List[Path]], typer.Option(
-    "--claims", help="A claim file or folder of your own (Python; it runs with your rights). Repeatable. "
-                     "Only these claims are loaded unless --builtin is given.")]
+    "--claims", help="A claim file or folder of your own. Repeatable. Claim files are Python and run with your "
+                     "rights, as pytest's conftest.py files do: load only files you trust. Only these claims are "
+                     "loaded unless --builtin is given.")]
 BuiltinOpt = Annotated[bool, typer.Option("--builtin/--no-builtin", help="Also load the built-in claims of derivations/ "
                                           "(default: on without --claims, off with it).")]
 
 
 def _registry(claims: list[Path] | None, builtin: bool | None) -> Registry:
+    """Load the claims, or exit 2 with `FILE:LINE: claim 'ID': what is wrong; the fix` (before
+    anything is written).  Definition warnings are printed the same way and do not stop the run."""
     use_builtin = builtin if builtin is not None else not claims
-    try:
-        return load_registry(claims or (), builtin=use_builtin)
-    except ClaimDefinitionError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ClaimDefinitionWarning)
+        try:
+            return load_registry(claims or (), builtin=use_builtin)
+        except ClaimDefinitionError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(code=2)
+        finally:
+            for w in caught:
+                if issubclass(w.category, ClaimDefinitionWarning):
+                    typer.echo(f"{w.filename}:{w.lineno}: warning: {w.message}", err=True)
+                else:
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
 def _select(registry: Registry, selectors: list[str]):

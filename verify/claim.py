@@ -11,15 +11,27 @@ a `ClaimDefinitionError` naming its file, line, id and the fix.
 
 from __future__ import annotations
 
+import difflib
 import inspect
+import numbers
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 import sympy as sp
+from sympy.matrices import ShapeError
 
-from ._errors import ClaimDefinitionError
+from . import domains as _domains
+from ._errors import (
+    ClaimDefinitionError,
+    ClaimDefinitionWarning,
+    describe_shape_error,
+    display_path,
+    one_line,
+    user_frames,
+)
 from .domains import Domain
 from .nodes import Grad, Jacobian
 
@@ -168,8 +180,15 @@ def sides(statement) -> list:
 
 # --- claims -----------------------------------------------------------------------------------
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+# An id names its report, reports/<topic>/<id>.md, so it may hold nothing a path could use to leave
+# reports/: no '/', '\\', '..', leading dot, drive letter or upper case (case-insensitive file
+# systems).  `\Z`, not `$`, which would also accept a trailing newline.
+ID_RULE = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+ID_PATTERN = re.compile(ID_RULE[:-1] + r"\Z")
+ID_MAX_LENGTH = 120  # + '.md' stays far below the 255-byte file-name limit
+_DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 EXPECT = ("holds", "fails")
+RELATIONS = ("psd", "nonnegative", "positive")
 
 
 @dataclass(frozen=True)
@@ -212,9 +231,12 @@ class Claim:
     def __post_init__(self):
         if not self.defined_at:
             object.__setattr__(self, "defined_at", _caller_site())
+        check_fields(self)  # types first: normalising a malformed field would raise a bare TypeError
         object.__setattr__(self, "domain", {_name(k): v for k, v in dict(self.domain).items()})
         object.__setattr__(self, "sizes", {_name(k): tuple(v) for k, v in dict(self.sizes).items()})
         object.__setattr__(self, "tags", tuple(self.tags))
+        object.__setattr__(self, "symbolic_sizes",
+                           tuple({_name(k): v for k, v in dict(s).items()} for s in self.symbolic_sizes))
         validate(self)
 
     @property
@@ -259,7 +281,7 @@ def _caller_site() -> str:
     for frame in inspect.stack()[2:]:
         filename = os.path.abspath(frame.filename)
         if not filename.startswith(here) and "dataclasses" not in filename and "<string>" not in filename:
-            return f"{os.path.relpath(filename) if filename.startswith(os.getcwd()) else filename}:{frame.lineno}"
+            return f"{display_path(filename)}:{frame.lineno}"
     return "<unknown>"
 
 
@@ -318,8 +340,8 @@ def symbol_shapes(claim: Claim, sizes: Mapping[str, int]) -> dict:
 def _concrete(dim, sizes, subs):
     if isinstance(dim, (int, sp.Integer)):
         return int(dim)
-    value = sp.sympify(dim).xreplace({s: sp.Integer(sizes[str(s.name)]) for s in sp.sympify(dim).free_symbols
-                                      if str(s.name) in sizes})
+    dim = sp.sympify(dim, strict=True)
+    value = dim.xreplace({s: sp.Integer(sizes[str(s.name)]) for s in dim.free_symbols if str(s.name) in sizes})
     if not value.is_Integer:
         raise ValueError(f"dimension {dim} has no size")
     return int(value)
@@ -330,7 +352,7 @@ def free_symbols(statement) -> set:
     are excluded; matrix symbols are reported as themselves, not through their entries."""
     found: set = set()
     for expr in sides(statement):
-        _collect(sp.sympify(expr) if not isinstance(expr, sp.Basic) else expr, set(), found)
+        _collect(sp.sympify(expr, strict=True) if not isinstance(expr, sp.Basic) else expr, set(), found)
     if isinstance(statement, Algorithmic):
         found.discard(statement.step)
     if isinstance(statement, Minimiser):  # the variable minimised over is bound, like an integration variable
@@ -344,7 +366,7 @@ def _collect(expr, bound: set, found: set) -> None:
             found.add(expr)
         if isinstance(expr, sp.MatrixSymbol):
             for d in expr.shape:
-                _collect(sp.sympify(d), bound, found)
+                _collect(sp.sympify(d, strict=True), bound, found)
         return
     if isinstance(expr, (Grad, Jacobian)):
         inner_bound = bound | {expr.args[1]} if expr.args[2] != expr.args[1] else bound
@@ -367,57 +389,213 @@ def _collect(expr, bound: set, found: set) -> None:
             _collect(arg, bound, found)
 
 
-def validate(claim: Claim) -> None:
-    """Raise `ClaimDefinitionError` for anything that would make the claim unanswerable."""
-    if not isinstance(claim.id, str) or not ID_PATTERN.match(claim.id):
-        raise claim.fail("the id must be a dotted lower-case slug such as 'topic.subject.name' "
-                         "(letters, digits and '_' between dots; it becomes a file path under reports/)")
+def check_fields(claim: Claim) -> None:
+    """The type of every field, before anything is normalised or built."""
+    if not isinstance(claim.id, str):
+        raise claim.fail(f"id={claim.id!r} is a {type(claim.id).__name__}; give a string such as 'topic.subject.name'")
+    problem = id_problem(claim.id)
+    if problem:
+        raise claim.fail(problem)
+    for key in ("title", "source", "notes"):
+        if not isinstance(getattr(claim, key), str):
+            raise claim.fail(f"{key}={getattr(claim, key)!r} is a {type(getattr(claim, key)).__name__}; give a string")
     if claim.expect not in EXPECT:
         raise claim.fail(f"expect={claim.expect!r}; use one of {EXPECT}")
-    if claim.correction is not None and not ID_PATTERN.match(str(claim.correction)):
-        raise claim.fail(f"correction={claim.correction!r} is not a claim id")
-    for name, dom in claim.domain.items():
+    if claim.correction is not None:
+        if not isinstance(claim.correction, str) or id_problem(claim.correction):
+            raise claim.fail(f"correction={claim.correction!r} is not a claim id; give the id of the claim that "
+                             "states it correctly, e.g. correction='mynotes.quadratic.gradient'")
+        if claim.correction == claim.id:
+            raise claim.fail("correction= names the claim itself; name the claim that states it correctly")
+    if isinstance(claim.domain, str) or not isinstance(claim.domain, Mapping):
+        raise claim.fail(f"domain={claim.domain!r} is a {type(claim.domain).__name__}, not a dict; map each symbol to "
+                         f"its domain, e.g. domain={{A: domains.spd(), x: domains.vector()}}")
+    for key, dom in claim.domain.items():
+        _check_key(claim, "domain", key)
         if not isinstance(dom, Domain):
-            raise claim.fail(f"the domain of {name!r} is {dom!r}, which is not a domain; "
-                             "use one from verify.domains (e.g. domains.real(), domains.spd())")
-    for name, rng in claim.sizes.items():
-        if len(rng) != 2 or not all(isinstance(v, int) for v in rng) or not 1 <= rng[0] <= rng[1]:
-            raise claim.fail(f"sizes[{name!r}] = {rng!r}; give an inclusive range (lo, hi) with 1 <= lo <= hi")
+            raise claim.fail(_not_a_domain(_name(key), dom))
+    if isinstance(claim.sizes, (str, tuple, list)) or not isinstance(claim.sizes, Mapping):
+        raise claim.fail(f"sizes={claim.sizes!r} is a {type(claim.sizes).__name__}, not a dict; map each dimension "
+                         "to an inclusive range, e.g. sizes={n: (1, 4)}")
+    for key, rng in claim.sizes.items():
+        _check_key(claim, "sizes", key)
+        if not _is_range(rng):
+            raise claim.fail(f"sizes[{_name(key)!r}] = {rng!r}; give an inclusive range (lo, hi) of integers with "
+                             f"1 <= lo <= hi, e.g. sizes={{{_name(key)!r}: (1, 4)}}")
+    if isinstance(claim.tags, str) or not isinstance(claim.tags, (tuple, list)) \
+            or not all(isinstance(t, str) for t in claim.tags):
+        raise claim.fail(f"tags={claim.tags!r}; give a tuple of strings, e.g. tags=('erratum',)")
     for key in ("rtol", "atol"):
-        if not getattr(claim, key) > 0:
-            raise claim.fail(f"{key} must be positive")
+        value = getattr(claim, key)
+        if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value > 0:
+            raise claim.fail(f"{key}={value!r}; give a positive number, e.g. {key}=1e-8")
+    if claim.size_rule is not None and not callable(claim.size_rule):
+        raise claim.fail(f"size_rule={claim.size_rule!r} is not a function; give e.g. size_rule=lambda s: s['m'] >= s['n']")
+    if not isinstance(claim.symbolic_sizes, (tuple, list)) \
+            or not all(isinstance(x, Mapping) for x in claim.symbolic_sizes):
+        raise claim.fail(f"symbolic_sizes={claim.symbolic_sizes!r}; give a tuple of size assignments, "
+                         "e.g. symbolic_sizes=({'n': 2},)")
+    names = {_name(k) for k in claim.sizes}
+    for assignment in claim.symbolic_sizes:
+        given = {_name(k): v for k, v in assignment.items()}
+        if set(given) != names:
+            raise claim.fail(f"symbolic_sizes entry {given} must give every dimension of sizes= ({sorted(names)}) "
+                             "and nothing else; give e.g. " + repr({n: 2 for n in sorted(names)}))
+        for name, value in given.items():  # may lie outside sizes=: symbolic work is often cheaper smaller
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+                raise claim.fail(f"symbolic_sizes gives {name}={value!r}; give a positive integer size")
+
+
+def id_problem(claim_id: str) -> str:
+    """Why `claim_id` cannot be an id ('' when it can): it becomes reports/<topic>/<id>.md."""
+    if ID_PATTERN.match(claim_id) and len(claim_id) <= ID_MAX_LENGTH \
+            and claim_id.split(".", 1)[0] not in _DEVICE_NAMES:
+        return ""
+    if len(claim_id) > ID_MAX_LENGTH:
+        return f"the id is {len(claim_id)} characters long; shorten it to at most {ID_MAX_LENGTH}"
+    if claim_id.split(".", 1)[0] in _DEVICE_NAMES:
+        return (f"the topic {claim_id.split('.', 1)[0]!r} is a reserved device name on Windows (it becomes a folder "
+                "under reports/); use another topic")
+    segments = [p for p in re.split(r"[^a-z0-9_]+", claim_id.lower()) if p]
+    if len(segments) == 1:
+        segments.insert(0, "mynotes")
+    suggestion = ".".join(segments)
+    example = suggestion if ID_PATTERN.match(suggestion) and suggestion.split(".")[0] not in _DEVICE_NAMES \
+        else "mynotes.quadratic.gradient"
+    return (f"id {claim_id!r} is not a dotted lower-case slug (it becomes the file reports/<topic>/<id>.md, so it "
+            f"must match {ID_RULE}: letters, digits and '_' in two or more dot-separated segments, topic first); "
+            f"use e.g. {example!r}")
+
+
+def _check_key(claim: Claim, field_name: str, key) -> None:
+    if not isinstance(key, str) and not isinstance(getattr(key, "name", None), str):
+        raise claim.fail(f"{field_name}= has the key {key!r}, which is not a symbol; key it by the symbol itself "
+                         "(the MatrixSymbol or Symbol) or by its name")
+
+
+def _is_range(rng) -> bool:
+    if isinstance(rng, (str, bytes)) or not isinstance(rng, (tuple, list)) or len(rng) != 2:
+        return False
+    if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in rng):
+        return False
+    return 1 <= rng[0] <= rng[1]
+
+
+def _not_a_domain(name: str, dom) -> str:
+    if isinstance(dom, str):
+        known = dom if dom in _domains.ALL else None
+        close = known or next(iter(difflib.get_close_matches(dom.lower(), sorted(_domains.ALL), n=1, cutoff=0.6)), None)
+        fix = f"use domains.{close}()" if close else "use one from verify.domains (e.g. domains.real(), domains.spd())"
+        return f"the domain of {name!r} is the string {dom!r}, not a domain; {fix}"
+    if callable(dom) and getattr(dom, "__module__", "") == _domains.__name__:
+        needs = any(p.default is p.empty for p in inspect.signature(dom).parameters.values())
+        return (f"the domain of {name!r} is the function domains.{dom.__name__}, not a domain; "
+                f"call it: domains.{dom.__name__}({'...' if needs else ''})")
+    return (f"the domain of {name!r} is {dom!r}, which is not a domain; "
+            "use one from verify.domains (e.g. domains.real(), domains.spd())")
+
+
+def _expression_fields(statement) -> list[tuple[str, Any]]:
+    """(where, value) for every field of a statement that must be a SymPy object or a number."""
+    out = [(f"{type(statement).__name__} argument", v) for v in sides(statement)]
+    if isinstance(statement, Algorithmic):
+        out += [(f"symbolic_restriction[{k!r}]", v) for k, v in dict(statement.symbolic_restriction).items()]
+        if statement.step_rule != "exact_line_search":
+            out.append(("step_rule", statement.step_rule))
+    if isinstance(statement, Minimiser):
+        for case in statement.cases:
+            if not isinstance(case, (tuple, list)) or len(case) != 2 or not isinstance(case[1], Mapping):
+                raise ValueError(f"Minimiser case {case!r}; give (description, {{symbol: value}}) pairs")
+            out += [(f"case {case[0]!r}", v) for v in case[1].values()]
+    return out
+
+
+def _sites_of_symbols(statement) -> set[str]:
+    """Names of every symbol a statement mentions, bound ones included (a Minimiser's variable
+    has a domain: the solver draws its starting points there)."""
+    names: set[str] = set()
+    values = [v for _, v in _expression_fields(statement)]
+    for value in values:
+        if isinstance(value, sp.Basic):
+            names |= {str(a.name) for a in value.atoms(sp.Symbol, sp.MatrixSymbol)}
+    return names
+
+
+def _describe_build_failure(claim: Claim, sizes: dict | None, exc: Exception) -> ClaimDefinitionError:
+    """A builder that raised: the line in the builder, what went wrong and the fix."""
+    frames = user_frames(exc.__traceback__)
+    tb = exc.__traceback__
+    while sizes is None and tb is not None:  # the sizes `Claim.build` was called with
+        if tb.tb_frame.f_code.co_name == "build" and isinstance(tb.tb_frame.f_locals.get("sizes"), Mapping):
+            sizes = dict(tb.tb_frame.f_locals["sizes"])
+        tb = tb.tb_next
+    where = f"{display_path(frames[-1][0].f_code.co_filename)}:{frames[-1][1]}" if frames else claim.defined_at
+    if isinstance(exc, ShapeError):
+        what, fix = describe_shape_error(exc)
+        what = f"{what}; a builder must build at every size in sizes=: {fix}"
+    else:
+        what = f"{one_line(exc)}; fix the builder: it must return a statement for every size in sizes="
+    return ClaimDefinitionError(f"building the statement at sizes {sizes} raised {type(exc).__name__}: {what}",
+                                claim_id=claim.id, where=where)
+
+
+def validate(claim: Claim) -> None:
+    """Raise `ClaimDefinitionError` for anything that would make the claim unanswerable."""
     sizes = {name: lo for name, (lo, hi) in claim.sizes.items()}
     try:
         statement = claim.build(sizes)
     except Exception as exc:  # a builder that cannot build is a definition error
-        raise claim.fail(f"building the statement at sizes {sizes} raised {type(exc).__name__}: {exc}") from exc
+        raise _describe_build_failure(claim, sizes, exc) from exc
     if not isinstance(statement, STATEMENT_KINDS):
         raise claim.fail(f"the statement is a {type(statement).__name__}; build it with one of "
                          + ", ".join(k.__name__ for k in STATEMENT_KINDS))
+    try:
+        fields = _expression_fields(statement)
+    except ValueError as exc:
+        raise claim.fail(str(exc)) from None
+    for where, value in fields:
+        if isinstance(value, (str, bytes)):
+            raise claim.fail(f"the {where} is the text {value!r}; build expressions from SymPy objects "
+                             "(sp.Symbol, sp.MatrixSymbol): dlverify never parses text into code")
+    if isinstance(statement, Property) and statement.relation not in RELATIONS:
+        raise claim.fail(f"Property relation={statement.relation!r}; use one of {RELATIONS}")
     symbols = free_symbols(statement)
     for sym in sorted((s for s in symbols if isinstance(s, sp.MatrixSymbol)), key=lambda s: str(s.name)):
         for d in sym.shape:
-            for s in sp.sympify(d).free_symbols:
+            for s in sp.sympify(d, strict=True).free_symbols:
                 if str(s.name) not in claim.sizes:
                     raise claim.fail(f"dimension {s} of {str(sym.name)!r} has no range; "
                                      f"add sizes={{{str(s.name)!r}: (lo, hi)}}")
-    for sym in symbols:
+    mentioned = _sites_of_symbols(statement) if not claim.is_builder else None
+    unused = sorted(set(claim.domain) - mentioned) if mentioned is not None else []
+    for sym in sorted(symbols, key=lambda s: str(s.name)):
         name = str(sym.name)
         if name in claim.sizes:
             continue
         if name not in claim.domain:
-            dims = [str(s) for s in sp.sympify(getattr(sym, "shape", (1,))[0]).free_symbols] if hasattr(sym, "shape") else []
-            hint = "" if not dims else f" (its dimensions {dims} also need sizes=)"
-            raise claim.fail(f"symbol {name!r} appears in the statement but has no domain; "
-                             f"add domain={{{name!r}: domains.<...>()}}{hint}")
+            suggestion = ("vector" if sym.shape[1] == 1 else "general") if isinstance(sym, sp.MatrixSymbol) else "real"
+            typo = difflib.get_close_matches(name, unused, n=1, cutoff=0.0 if len(unused) == 1 else 0.5)
+            hint = f" (domain= has {typo[0]!r}, which the statement does not use: a typo?)" if typo else ""
+            raise claim.fail(f"symbol {name!r} appears in the statement but has no domain{hint}; "
+                             f"add {name!r}: domains.{suggestion}() (or another domain) to domain=")
         dom = claim.domain[name]
         if isinstance(sym, sp.MatrixSymbol) == dom.scalar:
             what = "a matrix symbol" if isinstance(sym, sp.MatrixSymbol) else "a scalar symbol"
+            fix = "e.g. domains.general() or domains.vector()" if dom.scalar else "e.g. domains.real()"
             raise claim.fail(f"symbol {name!r} is {what} but its domain {dom.name!r} is for "
-                             f"{'scalars' if dom.scalar else 'matrices'}")
-        if isinstance(sym, sp.MatrixSymbol):
-            for d in sym.shape:
-                for s in sp.sympify(d).free_symbols:
-                    if str(s.name) not in claim.sizes:
-                        raise claim.fail(f"dimension {s} of {name!r} has no range; add sizes={{{str(s.name)!r}: (lo, hi)}}")
-    claim.smallest_sizes()  # raises when no size assignment satisfies the shape rules
+                             f"{'scalars' if dom.scalar else 'matrices'}; give it a domain for "
+                             f"{'matrices' if dom.scalar else 'scalars'}, {fix}")
+    if unused:
+        # a warning, not an error: a symbol the statement lost (A*A typed for A*B) is worth a look,
+        # but a mutated or simplified statement that drops a symbol is still a checkable claim
+        file, _, line = claim.defined_at.rpartition(":")
+        warnings.warn_explicit(
+            f"claim {claim.id!r}: domain= declares {', '.join(map(repr, unused))}, which the statement does not "
+            "use (a typo, or a symbol the formula lost?); use it in the statement or remove it from domain=",
+            ClaimDefinitionWarning, file or claim.defined_at, int(line) if line.isdigit() else 0)
+    try:
+        claim.smallest_sizes()  # raises when no size assignment satisfies the shape rules
+    except ClaimDefinitionError:
+        raise
+    except Exception as exc:  # a builder that builds at the lower bounds but not at the sizes tried next
+        raise _describe_build_failure(claim, None, exc) from exc

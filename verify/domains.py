@@ -506,3 +506,12 @@ ALL = {
     "joint_pmf": joint_pmf, "stochastic": stochastic, "with_intercept": with_intercept,
     "constant": constant,
 }
+
+
+def __getattr__(name: str):
+    """`domains.spdd()` names the domains that exist instead of a bare AttributeError."""
+    if name.startswith("_"):  # dunder and private lookups (pickle, inspect) are not typos
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from ._errors import UnknownDomainError
+
+    raise UnknownDomainError(name, sorted(ALL))

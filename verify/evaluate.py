@@ -134,7 +134,7 @@ def _function_by_base(expr, be: Backend):
 
 def _dim(expr, env) -> int:
     """A size or an index: always a Python int (never traced), from the sizes in `env`."""
-    expr = sp.sympify(expr)
+    expr = sp.sympify(expr, strict=True)
     if expr.is_Integer:
         return int(expr)
     values = {}
@@ -249,7 +249,7 @@ def evaluate(expr, env: Mapping[str, Any], backend: Backend):
 
 def _exact_grad(f, point):
     dummies = sp.Matrix(point.rows, point.cols, lambda i, j: sp.Dummy(f"d{i}{j}"))
-    value = sp.sympify(f(sp.ImmutableMatrix(dummies)))
+    value = sp.sympify(f(sp.ImmutableMatrix(dummies)), strict=True)
     grad = dummies.applyfunc(lambda d: sp.diff(value, d))
     return sp.ImmutableMatrix(grad.xreplace(dict(zip(dummies, point))))
 
@@ -262,7 +262,7 @@ def _exact_jacobian(f, point):
 
 
 def _exact_const(value):
-    return sp.nsimplify(value) if isinstance(value, float) else sp.sympify(value)
+    return sp.nsimplify(value) if isinstance(value, float) else sp.sympify(value, strict=True)
 
 
 def _exact_inverse(m):

@@ -23,7 +23,7 @@ class Grad(MatrixExpr):
     def __new__(cls, f, wrt, at=None):
         if not isinstance(wrt, sp.MatrixSymbol):
             raise TypeError(f"Grad: differentiate with respect to a MatrixSymbol, got {wrt!r}")
-        f = sp.sympify(f)
+        f = sp.sympify(f, strict=True)
         at = wrt if at is None else at
         return super().__new__(cls, f, wrt, at)
 

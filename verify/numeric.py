@@ -484,7 +484,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
 
 
 def _subs(dim, sizes: dict):
-    dim = sp.sympify(dim)
+    dim = sp.sympify(dim, strict=True)
     return dim.xreplace({d: sp.Integer(sizes[str(d.name)]) for d in dim.free_symbols if str(d.name) in sizes})
 
 
@@ -529,7 +529,7 @@ def ill_formed(claim: Claim, sizes: dict) -> str:
         if isinstance(statement, Shape):
             value = _ev(statement.expr, full)
             if statement.expected is not None:
-                want = tuple(int(sp.sympify(d).xreplace({sp.Symbol(k, integer=True, positive=True): v
+                want = tuple(int(sp.sympify(d, strict=True).xreplace({sp.Symbol(k, integer=True, positive=True): v
                                                           for k, v in sizes.items()})) for d in statement.expected)
                 if tuple(value.shape) != want:
                     raise ShapeMismatch(f"the formula has shape {tuple(value.shape)}, not {want}")

@@ -22,14 +22,14 @@ class ShapeCondition:
     where: str
 
     def holds_for(self, sizes: dict) -> bool:
-        diff = sp.sympify(self.left) - sp.sympify(self.right)
+        diff = sp.sympify(self.left, strict=True) - sp.sympify(self.right, strict=True)
         sub = {s: sp.Integer(sizes[str(s.name)]) for s in diff.free_symbols if str(s.name) in sizes}
         return diff.xreplace(sub) == 0
 
     @property
     def identically(self) -> bool:
         # dimensions are integer expressions such as n, 2*n, n + 1: expand decides them
-        return sp.expand(sp.sympify(self.left) - sp.sympify(self.right)) == 0
+        return sp.expand(sp.sympify(self.left, strict=True) - sp.sympify(self.right, strict=True)) == 0
 
     def __str__(self) -> str:
         return f"{self.where} needs {self.left} = {self.right}"

@@ -86,7 +86,7 @@ def _rational_normal_form(e):
             names[key] = sp.Dummy("f")
         return names[key]
 
-    reduced = walk(sp.sympify(e))
+    reduced = walk(sp.sympify(e, strict=True))
     if not reduced.free_symbols:
         return sp.nsimplify(reduced) if reduced.is_Float else reduced
     _, value = sfield(reduced)
@@ -131,7 +131,7 @@ def reduce_to_zero(residual, reducers=CHEAP_REDUCERS + COSTLY_REDUCERS) -> tuple
     """(is zero, the routine that showed it, what is left) for a scalar or matrix residual."""
     entries = list(residual) if isinstance(residual, sp.MatrixBase) else [residual]
     left = entries
-    functions = {type(a) for e in entries for a in sp.sympify(e).atoms(sp.Function)}
+    functions = {type(a) for e in entries for a in sp.sympify(e, strict=True).atoms(sp.Function)}
     if functions and functions <= {sp.exp}:
         # softmax-type residuals: naming exp atoms and cancelling is the fast route
         reducers = sorted(reducers, key=lambda r: r[1] is not _exp_atoms_as_symbols)
@@ -160,7 +160,7 @@ def generic_env(claim: Claim, sizes: dict, restriction: dict | None = None) -> d
     for name, (shape, domain) in symbol_shapes(claim, sizes).items():
         env[name] = domain.generic(name, shape)
     for name, value in (restriction or {}).items():
-        env[str(name)] = sp.sympify(value)
+        env[str(name)] = sp.sympify(value, strict=True)
     return env
 
 
@@ -184,7 +184,7 @@ def _magnitude(value) -> tuple[float, bool]:
     entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
     largest, rational = 0.0, True
     for e in entries:
-        e = sp.nsimplify(e) if isinstance(e, sp.Float) else sp.sympify(e)
+        e = sp.nsimplify(e) if isinstance(e, sp.Float) else sp.sympify(e, strict=True)
         if e.is_Rational:
             largest = max(largest, abs(float(e)))
             continue
@@ -326,18 +326,18 @@ def _compare_pairs(claim, statement, sizes, steps) -> SymbolicResult:
 
 def _subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list) -> SymbolicResult:
     base = generic_env(claim, sizes)
-    rows, cols = (int(sp.sympify(d).xreplace({sp.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}))
+    rows, cols = (int(sp.sympify(d, strict=True).xreplace({sp.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}))
                   for d in st.wrt.shape)
     w = sp.Matrix(rows, cols, lambda i, j: sp.Dummy(f"w{i}{j}", real=True))
     for description, substitution in st.cases:
-        by_name = {str(k): sp.sympify(v) for k, v in substitution.items()}
+        by_name = {str(k): sp.sympify(v, strict=True) for k, v in substitution.items()}
         env = {}
         for name, value in base.items():
             if isinstance(value, sp.Basic):
                 value = value.xreplace({s: by_name[s.name] for s in value.free_symbols if s.name in by_name})
             env[name] = value
         point = evaluate(st.point, env, EXACT).applyfunc(sp.simplify)
-        f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(w)}, EXACT))
+        f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(w)}, EXACT), strict=True)
         if isinstance(f_w, sp.MatrixBase):
             f_w = f_w[0, 0]
         at_point = dict(zip(list(w), list(point)))
@@ -439,7 +439,7 @@ def _algorithmic(claim: Claim, st: Algorithmic, sizes: dict, steps: list) -> Sym
     eta = sp.Symbol("eta_step", positive=True)
     update = evaluate(st.update, {**env, str(st.step.name): eta}, EXACT)
     if st.step_rule == "exact_line_search":
-        phi = sp.sympify(evaluate(st.cost, {**env, state: update}, EXACT))
+        phi = sp.sympify(evaluate(st.cost, {**env, state: update}, EXACT), strict=True)
         phi = phi[0, 0] if isinstance(phi, sp.MatrixBase) else phi
         solutions = sp.solve(sp.diff(phi, eta), eta)
         if len(solutions) != 1:
