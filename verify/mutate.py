@@ -27,6 +27,7 @@ operators; the order is fixed, so a run is reproducible and the report says what
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -34,6 +35,7 @@ import sympy as sp
 from sympy.matrices.common import ShapeError
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
+from ._errors import ClaimDefinitionWarning
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
                     Property, Shape, free_symbols)
 from .nodes import Grad, Jacobian, sigmoid
@@ -102,7 +104,7 @@ class Mutant:
         c = self.original
         sizes = {k: (v, v) for k, v in self.sizes.items()} if self.sizes is not None else dict(c.sizes)
         symbolic_sizes = (dict(self.sizes),) if self.sizes is not None else c.symbolic_sizes
-        return Claim(id=self.id, title=f"mutant {self.number} of {c.id}: {self.describe()}", source=c.source,
+        return _claim(id=self.id, title=f"mutant {self.number} of {c.id}: {self.describe()}", source=c.source,
                      statement=self.statement, domain=c.domain, sizes=sizes, expect="fails",
                      notes=f"Mutant of {c.id} ({OPERATOR_TEXT[self.operator]}).", rtol=c.rtol, atol=c.atol,
                      symbolic_sizes=symbolic_sizes, size_rule=c.size_rule if self.sizes is None else None,
@@ -112,6 +114,14 @@ class Mutant:
         """Identities whose proof shows the mutant says the same as the original."""
         return [(why, _identity_claim(self, f"{self.id}.equivalence_{k}", lhs, rhs))
                 for k, (why, lhs, rhs) in enumerate(_equivalences(self))]
+
+
+def _claim(**fields) -> Claim:
+    """A generated claim.  A mutant may lose a symbol its original declared (a dropped term):
+    that is the mutation, not a typo to warn the user about."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ClaimDefinitionWarning)
+        return Claim(**fields)
 
 
 def _short(expr, limit: int = 160) -> str:
@@ -449,7 +459,7 @@ def _identity_claim(m: Mutant, cid: str, lhs, rhs) -> Claim:
     c = m.original
     sizes = {k: (v, v) for k, v in m.sizes.items()} if m.sizes is not None else dict(c.sizes)
     symbolic_sizes = (dict(m.sizes),) if m.sizes is not None else c.symbolic_sizes
-    return Claim(id=cid, title=f"equivalence of {m.id}", source=c.source, statement=Identity(lhs, rhs),
+    return _claim(id=cid, title=f"equivalence of {m.id}", source=c.source, statement=Identity(lhs, rhs),
                  domain=c.domain, sizes=sizes, symbolic_sizes=symbolic_sizes,
                  size_rule=c.size_rule if m.sizes is None else None, defined_at=c.defined_at)
 
@@ -470,6 +480,10 @@ class MutantOutcome:
     @property
     def id(self) -> str:
         return self.mutant.id
+
+    @property
+    def operator(self) -> str:
+        return self.mutant.operator
 
 
 def status_of(verdict: str, reason: str, equivalence: str) -> str:
