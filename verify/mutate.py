@@ -18,7 +18,8 @@ Every remaining survivor is a finding: the instances are too weak, or the mutant
 statement that the report explains.
 
 Statements built per size assignment (networks, MDP trajectories) are mutated at one size
-assignment, the claim's first symbolic sizes, and their mutants are checked at those sizes.
+assignment (`mutation_sizes`: one larger than the smallest where the statement stays small), and
+their mutants are checked at those sizes.
 Large statements are sampled: at most `per_operator` sites per operator and expression, spread
 evenly over the tree, then at most `per_claim` mutants per claim, spread evenly over the
 operators; the order is fixed, so a run is reproducible and the report says what was sampled.
@@ -125,7 +126,11 @@ def _claim(**fields) -> Claim:
 
 
 def _short(expr, limit: int = 160) -> str:
-    text = sp.sstr(expr)
+    try:
+        text = sp.sstr(expr)
+    except Exception:  # SymPy's printer evaluates some unevaluated nodes; show the tree instead
+        text = sp.srepr(expr)
+    text = " ".join(text.split())  # one line: explicit matrices print over several
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -194,10 +199,14 @@ def _is_matrix(e) -> bool:
 
 
 def _scaled(term, factor):
+    if isinstance(term, sp.MatrixBase):  # an explicit matrix: scale its entries
+        return term.applyfunc(lambda e: factor * e)
     return _matop(sp.MatMul, factor, term) if _is_matrix(term) else factor * term
 
 
 def _negated(term):
+    if isinstance(term, sp.MatrixBase):
+        return term.applyfunc(lambda e: -e)
     return _matop(sp.MatMul, -1, term) if _is_matrix(term) else -term
 
 
@@ -393,11 +402,33 @@ class MutationPlan:
     stillborn: list  # (site, error) for mutants SymPy refused to construct
 
 
+def mutation_sizes(claim: Claim, max_nodes: int = 3000) -> dict:
+    """Where a built statement is mutated: the smallest admissible sizes with every dimension one
+    larger where its range and the claim's rules allow and the statement stays small (at the very
+    smallest sizes some slips are invisible: every 2 x 2 matrix with unit diagonal and entries in
+    (0, 1] is PSD, kernel or not); else the smallest admissible sizes."""
+    from .claim import size_assignment_ok
+
+    small = claim.smallest_sizes()
+    larger = {k: min(v + 1, claim.sizes[k][1]) for k, v in small.items()}
+    if larger != small and size_assignment_ok(claim, larger):
+        try:
+            if sum(1 for e in _statement_exprs(claim.build(larger)) for _ in sp.preorder_traversal(e)) <= max_nodes:
+                return larger
+        except Exception:  # a builder that cannot build there: stay at the smallest sizes
+            pass
+    return small
+
+
+def _statement_exprs(statement) -> list:
+    return [e for _, e in fields(statement)]
+
+
 def plan(claim: Claim, operators: Iterable[str] = OPERATORS, per_operator: int = 1,
          per_claim: int | None = 12) -> MutationPlan:
     """The mutants of one claim, numbered in a fixed order: `per_operator` sites per operator and
     expression, then at most `per_claim` of those, spread evenly over the operators' list."""
-    sizes = claim.smallest_sizes() if claim.is_builder else None
+    sizes = mutation_sizes(claim) if claim.is_builder else None
     statement = claim.build(sizes) if sizes is not None else claim.statement
     found, available = sites(claim, statement, operators, per_operator)
     if per_claim is not None:
@@ -448,6 +479,11 @@ def _equivalences(m: Mutant) -> list[tuple[str, Any, Any]]:
         for c in (1, two, half):
             out.append((f"the mutated cost is {c} times the original along every line (same exact line search)",
                         after, _scaled(before, c)))
+    if isinstance(st, Algorithmic) and m.site.field == "update" and st.step_rule == "exact_line_search":
+        for c in (two, half):
+            out.append((f"the mutated update is the original with the step {st.step} replaced by {c}*{st.step}: an "
+                        "exact line search over every step >= 0 reaches the same states",
+                        after, before.xreplace({st.step: c * st.step})))
     if isinstance(st, Property) and m.site.field == "expr" and st.relation in ("psd", "nonnegative", "positive"):
         for c in (two, half):
             out.append((f"the mutated expression is {c} times the original: the relation '{st.relation}' is "

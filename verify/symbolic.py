@@ -35,6 +35,8 @@ class SymbolicResult:
     reason: str = ""
     counterexample: tuple = ()  # (("name", "latex value"), ...) then lhs/rhs/residual lines
     failed_step: int | None = None
+    subfamily: str = ""  # non-empty when a proof covers only a sub-family of the domain (e.g. "c = 0")
+    partial: str = ""  # what a "proved" leaves to the numeric path (e.g. "minimality")
 
 
 def _exp_atoms_as_symbols(e):
@@ -447,6 +449,11 @@ def _algorithmic(claim: Claim, st: Algorithmic, sizes: dict, steps: list) -> Sym
                                   f"the line-search condition d/d eta C = 0 has {len(solutions)} closed-form solutions")
         step = sp.cancel(solutions[0])
         steps.append(f"Exact line search: d/d\u03b7 C(update) = 0 gives \u03b7* = ${_tex(step)}$.")
+        negative = _negative_step_at(claim, st, sizes, restriction)
+        if negative:
+            return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
+                                  f"the stationary step is negative at an exact member of the domain ({negative}): "
+                                  "the line search over \u03b7 >= 0 then stops at the boundary, not at this root")
     else:
         step = evaluate(st.step_rule, env, EXACT)
         step = step[0, 0] if isinstance(step, sp.MatrixBase) else step
@@ -462,9 +469,26 @@ def _algorithmic(claim: Claim, st: Algorithmic, sizes: dict, steps: list) -> Sym
     scope = scope_of(claim, sizes) + (f", on the sub-family {where}" if where else "") + ", one step from a generic state"
     if zero:
         steps.append(f"The conclusion after one step reduces to 0 by `{how}`.")
-        return SymbolicResult("proved", scope, tuple(steps))
+        return SymbolicResult("proved", scope, tuple(steps), subfamily=where)
     steps.append(f"After one step SymPy leaves ${_tex(left)}$.")
     return SymbolicResult("undecided", scope, tuple(steps), "the conclusion did not reduce to 0 symbolically")
+
+
+def _negative_step_at(claim: Claim, st: Algorithmic, sizes: dict, restriction: dict, tries: int = 3) -> str:
+    """The stationary step at a few exact members of the domain; '' when it is positive at all."""
+    eta = sp.Symbol("eta_step", positive=True)
+    for k, env in enumerate(rational_envs(claim, sizes, tries, seed=1)):
+        env = {**env, **{name: value for name, value in restriction.items()}, str(st.step.name): eta}
+        update = evaluate(st.update, env, EXACT)
+        phi = sp.sympify(evaluate(st.cost, {**env, str(st.state.name): update}, EXACT), strict=True)
+        phi = phi[0, 0] if isinstance(phi, sp.MatrixBase) else phi
+        roots = sp.solve(sp.diff(phi, eta), eta)
+        if not roots:  # with eta declared positive, SymPy drops negative roots
+            plain = sp.Symbol("eta_any", real=True)
+            roots = sp.solve(sp.diff(phi.xreplace({eta: plain}), plain), plain)
+            if roots and all(r.is_negative for r in roots):
+                return f"instance {k + 1}, \u03b7* = {roots[0]}"
+    return ""
 
 
 def check_symbolic(claim: Claim) -> SymbolicResult:
@@ -500,7 +524,54 @@ def check_symbolic(claim: Claim) -> SymbolicResult:
             return SymbolicResult("undecided", "", tuple(local), f"the symbolic evaluator stopped: {exc}")
         if result.status != "proved":
             return result
-    if isinstance(claim.build(claim.smallest_sizes()), Minimiser) and claim.build(claim.smallest_sizes()).smooth:
+    first = claim.build(claim.smallest_sizes())
+    if isinstance(first, Minimiser) and first.smooth:
+        sizes = dict((claim.symbolic_sizes or (claim.smallest_sizes(),))[0])
+        verdict, text, counter = _second_order(claim, claim.build(sizes), sizes)
+        steps = result.steps + (text,)
+        if verdict == "not_minimal":
+            return SymbolicResult("disproved", scope_of(claim, sizes), steps, "", counter)
+        if verdict == "convex":
+            return SymbolicResult("proved", result.scope + "; stationarity and a Hessian that is PSD everywhere "
+                                  "(convex cost): a global minimiser", steps)
         result = SymbolicResult(result.status, result.scope + "; first-order condition (stationarity), minimality "
-                                "is checked on the numeric path", result.steps)
+                                "is checked on the numeric path", steps, partial="minimality")
     return result
+
+
+def _hessian(claim: Claim, st: Minimiser, env: dict):
+    """The Hessian of `f` with respect to the entries of `wrt`, and the entries (symbols)."""
+    rows, cols = (int(sp.sympify(d, strict=True).xreplace({sp.Symbol(k, integer=True, positive=True): v
+                                                           for k, v in env.items() if isinstance(v, int)}))
+                  for d in st.wrt.shape)
+    entries = [sp.Symbol(f"{st.wrt.name}_{i}_{j}", real=True) for i in range(rows) for j in range(cols)]
+    value = evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(rows, cols, entries)}, EXACT)
+    value = value[0, 0] if isinstance(value, sp.MatrixBase) else value
+    return sp.hessian(value, entries), entries
+
+
+def _second_order(claim: Claim, st: Minimiser, sizes: dict) -> tuple[str, str, tuple]:
+    """After stationarity: `convex` (the Hessian is PSD at every point, so the stationary point is a
+    global minimiser), `not_minimal` (at an exact member of the domain the Hessian at the point has
+    a negative eigenvalue: a stationary point that is not a minimum) or `unknown`."""
+    try:
+        hess, entries = _within(20.0, _hessian, claim, st, generic_env(claim, sizes))
+        n = hess.rows
+        minors = [hess.extract(list(idx), list(idx)).det() for k in range(1, n + 1)
+                  for idx in itertools.combinations(range(n), k)]
+        if _within(20.0, lambda: all(_provably_nonnegative(m) for m in minors)):
+            return "convex", (f"Second order: all {len(minors)} principal minors of the Hessian of f are "
+                              "non-negative everywhere (SymPy's assumptions), so f is convex."), ()
+        for env in rational_envs(claim, sizes, 4, seed=2):
+            h, ents = _within(20.0, _hessian, claim, st, env)
+            point = evaluate(st.point, env, EXACT)
+            at = h.xreplace(dict(zip(ents, list(sp.Matrix(point)))))
+            if all(x.is_Rational for x in at) and at.is_positive_semidefinite is False:
+                return "not_minimal", ("Second order: at an exact member of the domain the Hessian of f at the "
+                                       "point has a negative eigenvalue, so the stationary point is not a "
+                                       "minimum (below)."), (
+                    tuple((k, _tex(v)) for k, v in env.items() if k not in sizes)
+                    + (("Hessian at the point", _tex(at)), ("eigenvalues", _tex(list(at.eigenvals())))))
+    except (_SliceOver, EvaluationError, ValueError, TypeError, NotImplementedError):
+        pass
+    return "unknown", "Second order: SymPy did not decide the sign of the Hessian.", ()

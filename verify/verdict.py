@@ -6,7 +6,10 @@
 | undecided | verified | refuted |
 | disproved | inconsistent | refuted |
 
-A numeric error makes the verdict `error`.  A numeric counterexample that exact arithmetic shows
+A symbolic proof on a sub-family only (an `Algorithmic` claim's `symbolic_restriction`) and a
+numeric counterexample are not in conflict: the counterexample lies outside the sub-family, so
+the verdict is `refuted`; so are a proof of stationarity only and a numeric counterexample to
+minimality.  A numeric error makes the verdict `error`.  A numeric counterexample that exact arithmetic shows
 to be a rounding artefact (residual exactly 0) makes it `inconsistent`: the engine's tolerance,
 not the claim, is wrong, and the report says so.
 """
@@ -71,6 +74,10 @@ def confirm_exactly(claim: Claim, numeric: NumericResult) -> NumericResult:
     return replace(numeric, counterexample=replace(c, exact=text, exact_confirmed=bool(nonzero)))
 
 
+# What a partial symbolic proof leaves to the numeric path, by the names of the numeric checks.
+_LEFT_TO_NUMERIC = {"minimality": ("perturbation of the point lowers f", "finds no lower value")}
+
+
 def combine(symbolic: SymbolicResult, numeric: NumericResult) -> tuple[str, str]:
     """(verdict, one-line reason)."""
     if numeric.status == "error":
@@ -87,6 +94,13 @@ def combine(symbolic: SymbolicResult, numeric: NumericResult) -> tuple[str, str]
         return "refuted", "both paths find counterexamples"
     if s == "undecided" and n == "failed":
         return "refuted", f"numeric counterexample; symbolic path undecided ({symbolic.reason})"
+    if s == "proved" and n == "failed" and symbolic.subfamily:
+        return "refuted", (f"numeric counterexample outside the sub-family {symbolic.subfamily} on which SymPy "
+                           "proved it")
+    if s == "proved" and n == "failed" and numeric.counterexample is not None \
+            and any(k in numeric.counterexample.check for k in _LEFT_TO_NUMERIC.get(symbolic.partial, ())):
+        return "refuted", (f"numeric counterexample to the {symbolic.partial}, which the symbolic proof leaves to "
+                           "the numeric path")
     if s == "proved" and n == "failed":
         return "inconsistent", "SymPy proved the claim but the numeric path found a counterexample"
     if s == "disproved" and n == "passed":
