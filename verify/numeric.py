@@ -217,7 +217,11 @@ def _minimiser_pairs(st: Minimiser, key, notes: list) -> list[Pair]:
         dirs = dirs / jnp.sqrt(jnp.sum(dirs**2, axis=(1, 2), keepdims=True))
         scales = jnp.repeat(jnp.asarray(eps), dirs.shape[0] // len(eps) + 1)[: dirs.shape[0]]
         vals = jax.vmap(lambda d, s: f_scalar(_with(e, name, p + s * radius * d)))(dirs, scales)
-        drop = jnp.min(vals) - f0
+        # the kinks of |w| and sign(w) are at 0: the point with one coordinate set to 0, and the
+        # origin, are candidates that no random direction reaches exactly
+        masks = jnp.concatenate([1.0 - jnp.eye(p.size), jnp.zeros((1, p.size))]).reshape((p.size + 1,) + p.shape)
+        at_kinks = jax.vmap(lambda mk: f_scalar(_with(e, name, p * mk)))(masks)
+        drop = jnp.minimum(jnp.min(vals), jnp.min(at_kinks)) - f0
         return jnp.minimum(drop, 0.0), jnp.zeros(()), jnp.abs(f0)
 
     out.append(Pair("no perturbation of the point lowers f", perturb, every_size=False))

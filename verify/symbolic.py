@@ -373,10 +373,41 @@ def _subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list) ->
                 if counter:
                     return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), reason, counter)
                 return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps), reason)
-    steps.append("The subgradient optimality condition holds in every case; with f convex it makes the point "
+    convex = _convex_plus_l1(claim, st, base, w)
+    if not convex:
+        return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
+                              "the subgradient condition holds in every case, but SymPy did not show that f is a "
+                              "convex smooth function plus non-negative multiples of |w_i|, so it does not make "
+                              "the point a minimiser")
+    steps.append(convex)
+    steps.append("The subgradient optimality condition holds in every case; f being convex, it makes the point "
                  "a global minimiser.")
     return SymbolicResult("proved", scope_of(claim, sizes) + " (case split: " + "; ".join(d for d, _ in st.cases) + ")",
                           tuple(steps))
+
+
+def _convex_plus_l1(claim: Claim, st: Minimiser, env: dict, w) -> str:
+    """A sentence when f = (smooth, convex) + sum_k c_k |w_k| with every c_k >= 0 is shown, else ''."""
+    f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(w)}, EXACT), strict=True)
+    f_w = f_w[0, 0] if isinstance(f_w, sp.MatrixBase) else f_w
+    entries = list(w)
+    names = {sp.Abs(wk): sp.Dummy(f"a{k}", nonnegative=True) for k, wk in enumerate(entries)}
+    g = sp.expand(f_w.xreplace(names))
+    kinks = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside, sp.Piecewise)
+    if any(atom.has(*entries) for atom in g.atoms(*kinks)):
+        return ""  # a kink of w other than |w_k|: not of the convex-plus-L1 form this proof needs
+    for a in names.values():
+        coefficient = sp.diff(g, a)
+        if coefficient.has(*names.values()) or coefficient.has(*entries) or not coefficient.is_nonnegative:
+            return ""
+    smooth = g.xreplace({a: 0 for a in names.values()})
+    hess = sp.hessian(smooth, entries)
+    minors = [hess.extract(list(idx), list(idx)).det() for k in range(1, hess.rows + 1)
+              for idx in itertools.combinations(range(hess.rows), k)]
+    if not all(_provably_nonnegative(m) for m in minors):
+        return ""
+    return ("Convexity: f is a smooth part whose Hessian has non-negative principal minors, plus non-negative "
+            "multiples of |w_i|.")
 
 
 def _bound_exponentials(matrix):
