@@ -209,6 +209,9 @@ class Claim:
       symbolic_sizes: the sizes at which the symbolic path instantiates matrices
         (default: the smallest admissible sizes, at least 2 where the range allows).
       size_rule: extra condition on a size assignment, e.g. ``lambda s: s["m"] > s["n"]``.
+      about_kink: ``True`` when the claim is about the kink of a non-smooth function (``Abs``,
+        ``sign``, ``Max``, ...): its numeric instances are then kept even where a kink argument is
+        (nearly) 0.  By default such instances are excluded from the decision and counted.
     """
 
     id: str
@@ -225,6 +228,7 @@ class Claim:
     atol: float = 1e-10
     symbolic_sizes: tuple = ()
     size_rule: Callable[[dict], bool] | None = None
+    about_kink: bool = False
     defined_at: str = ""
     _built: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 

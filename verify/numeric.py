@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 
 from ._errors import EvaluationError, ShapeMismatch
+from .conditioning import KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, tolerance_text
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property,
                     Shape, size_assignment_ok, symbol_shapes)
 from .evaluate import evaluate, jax_backend
@@ -69,6 +70,12 @@ class NumericResult:
     tolerance: str = ""
     message: str = ""
     notes: tuple = ()
+    # the largest condition number of a matrix the formula inverts, over the instances used
+    # (None: it inverts none); the relative tolerance of each instance grows with its own
+    worst_condition: float | None = None
+    # instances drawn but left out of the decision because a kink argument was within
+    # KINK_MARGIN of 0 (see verify.conditioning); the notes say how many were drawn
+    near_kink: int = 0
     _worst_env: Any = field(default=None, repr=False, compare=False)
 
 
@@ -391,6 +398,9 @@ def _algorithmic_pairs(st: Algorithmic, notes: list) -> list[Pair]:
 
 # --- the check ------------------------------------------------------------------------------------
 
+MAX_REDRAWS = 3  # further batches of instances when too many of the first were near a kink
+REDRAW_SALT = 1 << 20  # keys of the further batches: fold_in(size key, REDRAW_SALT + attempt)
+
 
 def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: int = 2) -> NumericResult:
     """Run every comparison of `claim` on `instances` random instances over up to `configs` sizes."""
@@ -414,14 +424,20 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     notes: list[str] = []
     per = max(1, math.ceil(instances / max(1, len(good))))
     total = 0
+    drawn_total, kink_total, kink_names = 0, 0, set()
+    conditions: list[float] = []
+    inverts = False
     for index, sizes in enumerate(good):
         k = jax.random.fold_in(key, index)
         statement = claim.build(sizes)
         pairs, pair_notes = pairs_for(statement, claim, sizes, k)
         pairs = [p for p in pairs if p.every_size or index == 0]
         notes.extend(n for n in pair_notes if n not in notes)
+        avoid_kinks = not claim.about_kink and bool(kink_atoms(statement))
+        facts: dict = {}
 
-        def run_all(instance_key, pairs=pairs, sizes=sizes):
+        def run_all(instance_key, pairs=pairs, sizes=sizes, statement=statement, avoid_kinks=avoid_kinks,
+                    facts=facts):
             # sampling and checking in one compiled function: one compilation per size assignment
             single = sample_instance(claim, sizes, instance_key)
             full = {**single, **sizes}
@@ -429,36 +445,63 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
             for p in pairs:
                 lhs, rhs, extra = p.compute(full)
                 outs.append((_as_array(lhs), _as_array(rhs), _as_array(extra)))
-            return single, outs
+            kappa, facts["inverts"] = instance_condition(statement, full)
+            kink, facts["kinks"] = near_kink(statement, full) if avoid_kinks else (np.False_, [])
+            return single, outs, kappa, kink
 
+        # a claim with kinks draws extra instances up front, so that excluding the few near a kink
+        # leaves `per`; more batches are drawn only if that is not enough
+        draw = per + max(4, per // 4) if avoid_kinks else per
+        compiled = jax.jit(jax.vmap(run_all))
+        batches = []
         try:
-            env, results = jax.jit(jax.vmap(run_all))(jax.random.split(k, per))
+            for attempt in range(1 + (MAX_REDRAWS if avoid_kinks else 0)):
+                batch_key = k if attempt == 0 else jax.random.fold_in(k, REDRAW_SALT + attempt)
+                batches.append(jax.tree_util.tree_map(np.asarray, compiled(jax.random.split(batch_key, draw))))
+                if sum(int(np.sum(~b[3].astype(bool))) for b in batches) >= per:
+                    break
         except ShapeMismatch as exc:
             ill.append((sizes, str(exc)))
             continue
         except EvaluationError as exc:
             return NumericResult("error", message=f"at sizes {sizes}: {exc}")
-        total += per
+        env, results, kappa, kink = jax.tree_util.tree_map(lambda *parts: np.concatenate(parts), *batches)
+        kink = kink.astype(bool)
+        keep = np.flatnonzero(~kink)[:per]
+        drawn_total += len(kink)
+        kink_total += int(np.sum(kink))
+        inverts = inverts or bool(facts.get("inverts"))
+        kink_names.update(facts.get("kinks", ()))
+        if len(keep) < max(1, per // 2):
+            return NumericResult("error", instances=total,
+                                 message=f"at sizes {sizes}: {int(np.sum(kink))} of {len(kink)} instances drawn are "
+                                         f"within {KINK_MARGIN:g} of a kink of {', '.join(sorted(kink_names))}; if the "
+                                         "claim is about the kink, set about_kink=True on it")
+        env, results, kappa = jax.tree_util.tree_map(lambda a: a[keep], (env, results, kappa))
+        per_used = len(keep)
+        conditions.append(float(np.max(kappa)))
+        rtol = effective_rtol(claim.rtol, kappa)
+        total += per_used
         for p, (lhs, rhs, extra) in zip(pairs, results):
             lhs, rhs, extra = np.asarray(lhs), np.asarray(rhs), np.asarray(extra)
             if lhs.shape != rhs.shape:
                 ill.append((sizes, f"{p.name}: the two sides have shapes {lhs.shape[1:]} and {rhs.shape[1:]}"))
                 continue
             if not (np.all(np.isfinite(lhs)) and np.all(np.isfinite(rhs))):
-                bad = int(np.sum(~(np.isfinite(lhs) & np.isfinite(rhs)).reshape(per, -1).all(axis=1)))
+                bad = int(np.sum(~(np.isfinite(lhs) & np.isfinite(rhs)).reshape(per_used, -1).all(axis=1)))
                 return NumericResult("error", instances=total,
-                                     message=f"{p.name}: non-finite values (NaN or inf) on {bad} of {per} "
+                                     message=f"{p.name}: non-finite values (NaN or inf) on {bad} of {per_used} "
                                              f"instances at sizes {sizes}")
             axes = tuple(range(1, lhs.ndim))
             err = np.max(np.abs(lhs - rhs), axis=axes) if axes else np.abs(lhs - rhs)
             mag = np.maximum(np.max(np.abs(lhs), axis=axes) if axes else np.abs(lhs),
                              np.max(np.abs(rhs), axis=axes) if axes else np.abs(rhs))
-            scale = np.maximum(mag, extra.reshape(per))
-            tol = claim.atol + claim.rtol * scale
+            scale = np.maximum(mag, extra.reshape(per_used))
+            tol = claim.atol + rtol * scale
             ratio = err / tol
             rel = err / np.maximum(scale, 1e-300)
             c = comparisons.setdefault(p.name, [0, 0, 0.0, 0.0])
-            c[0] += per
+            c[0] += per_used
             c[1] += int(np.sum(ratio > 1))
             c[2] = max(c[2], float(np.max(err)))
             c[3] = max(c[3], float(np.max(np.where(scale > 0, rel, 0.0))))
@@ -470,7 +513,11 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
                 single = {n: np.asarray(v[i]) for n, v in env.items()}
                 worst = (rank, p, sizes, single, lhs[i], rhs[i], float(err[i]))
     comps = tuple(Comparison(n, *v) for n, v in comparisons.items())
-    tolerance = f"|lhs - rhs| <= {claim.atol:g} + {claim.rtol:g} * scale, entrywise maximum per instance"
+    tolerance = tolerance_text(claim.atol, claim.rtol)
+    if kink_names:
+        notes.append(f"kinks: {kink_total} of the {drawn_total} instances drawn had an argument of "
+                     f"{', '.join(sorted(kink_names))} within {KINK_MARGIN:g} of its kink (relative to the size of its "
+                     f"terms) and were excluded; the {total} instances above are away from the kinks")
     ill_text = tuple(f"at sizes {_fmt_sizes(s)}: {msg}" for s, msg in ill)
     counter = None
     if worst is not None:
@@ -484,6 +531,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     if not good and not ill:
         return NumericResult("error", message="no admissible sizes")
     return NumericResult(status, total, tuple(good), comps, ill_text, counter, tolerance, "", tuple(notes),
+                         worst_condition=max(conditions) if inverts and conditions else None, near_kink=kink_total,
                          _worst_env=(worst[1], worst[2], worst[3]) if worst is not None else None)
 
 

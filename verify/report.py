@@ -14,6 +14,7 @@ import sympy as sp
 
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property, Shape,
                     symbol_shapes)
+from .conditioning import KAPPA_CAP
 from .runner import ClaimResult
 
 SCHEMA_VERSION = 1
@@ -79,6 +80,16 @@ def _g(x) -> str:
     return "n/a" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.3g}"
 
 
+def _kappa_text(kappa) -> str:
+    if kappa is None:
+        return "1 (the formula inverts no matrix)"
+    return f"{kappa:.2g} (2-norm, of a matrix the formula inverts)"
+
+
+def _kappa_json(kappa):
+    return "inf" if kappa is not None and np.isinf(kappa) else kappa
+
+
 def _matrix_text(value) -> str:
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 0:
@@ -113,8 +124,9 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None) -> st
         lines.append(f"- `{name}`: {domain.description}")
     for name, (lo, hi) in sorted(c.sizes.items()):
         lines.append(f"- dimension `{name}`: random in {lo}..{hi}")
-    lines.append(f"- tolerance: |lhs - rhs| <= {c.atol:g} + {c.rtol:g} * scale (scale: the larger magnitude of "
-                 "the two sides or of the terms compared)")
+    lines.append(f"- tolerance: |lhs - rhs| <= {c.atol:g} + {c.rtol:g} * min(max(1, kappa), {KAPPA_CAP:g}) * scale "
+                 "(scale: the larger magnitude of the two sides or of the terms compared; kappa: the instance's condition "
+                 "number, below)")
     if c.notes:
         lines += ["", c.notes.strip()]
     lines += ["", "## Symbolic path (SymPy)", "", f"- result: **{sym.status}**" + (f", scope: {sym.scope}" if sym.scope else "")]
@@ -130,7 +142,8 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None) -> st
     else:
         lines += [f"- result: **{num.status}** on {num.instances} instances, seed {result.seed}, "
                   f"sizes {'; '.join(_sizes_text(s) for s in num.sizes)}",
-                  f"- tolerance: {num.tolerance}"]
+                  f"- tolerance: {num.tolerance}",
+                  f"- worst condition number among the instances: {_kappa_text(num.worst_condition)}"]
         lines += [f"- {n}" for n in num.notes]
         if num.comparisons:
             lines += ["", "| check | instances | mismatched | max abs error | max rel error |", "|---|---|---|---|---|"]
@@ -169,7 +182,9 @@ def record(result: ClaimResult) -> dict:
                     "sizes": list(getattr(num, "sizes", ())),
                     "comparisons": [{"check": k.name, "instances": k.instances, "mismatched": k.mismatched,
                                      "max_abs": k.max_abs, "max_rel": k.max_rel} for k in getattr(num, "comparisons", ())],
-                    "ill_formed": list(getattr(num, "ill_formed", ()))},
+                    "ill_formed": list(getattr(num, "ill_formed", ())),
+                    "worst_condition": _kappa_json(getattr(num, "worst_condition", None)),
+                    "near_kink_excluded": getattr(num, "near_kink", 0)},
         "counterexample": None if cx is None else {
             "check": cx.check, "sizes": cx.sizes, "values": cx.values, "lhs": cx.lhs, "rhs": cx.rhs,
             "abs_err": None if cx.abs_err != cx.abs_err else cx.abs_err, "ill_formed": cx.ill_formed,
