@@ -1,16 +1,24 @@
 """Isolation: a claim that hangs, crashes, returns NaN or eats memory costs its budget, gets the
-verdict `error` with the reason, and every other claim still gets its verdict."""
+verdict `error` with the reason, and every other claim still gets its verdict; an interrupted run
+stops its children and leaves complete reports (old or new), never half-written ones."""
 
+import json
 import os
 import pickle
 import signal
+import subprocess
+import sys
 import textwrap
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
+import pytest
 import sympy as sp
+from typer.testing import CliRunner
 
+import cli
 from verify import Algorithmic, Claim, Grad, Identity, domains, scalar
 from verify._worker import GiB, dumps, exit_text, resident_bytes
 from verify.registry import load_registry
@@ -115,6 +123,32 @@ def test_misbehaving_claims_get_errors_and_the_others_their_verdicts(tmp_path):
             assert r.symbolic.status == "undecided" and r.symbolic.reason == symbolic, (claim_id, r.symbolic)
 
 
+def test_misbehaving_claims_through_the_cli(tmp_path):
+    reports = tmp_path / "reports"
+    (reports / "iso").mkdir(parents=True)
+    stale = [reports / ".results.json.k1ll3d.tmp", reports / "iso" / ".iso.bad.nan.md.k1ll3d.tmp"]
+    for path in stale:
+        path.write_text("half a file")
+    limit = memory_limit()
+    args = ["run", "all", "--claims", str(bad_claims_file(tmp_path)), "--reports", str(reports), "--instances", "16",
+            "--budget", str(BUDGET), "--numeric-budget", str(BUDGET), "--memory-limit", str(limit)]
+    start = time.monotonic()
+    result = CliRunner().invoke(cli.app, args)
+    assert time.monotonic() - start < TOO_LONG
+    assert result.exit_code == 1, result.output  # the four errors differ from their expectation
+    assert "4 verdict(s) differ from expectation" in result.output
+    records = {c["id"]: c for c in json.loads((reports / "results.json").read_text())["claims"]}
+    assert records["iso.good.gradient"]["verdict"] == "proved" and records["iso.good.slip"]["verdict"] == "refuted"
+    for claim_id, (numeric, symbolic) in expected_reasons(limit).items():
+        assert records[claim_id]["verdict"] == "error"
+        assert numeric in records[claim_id]["numeric"]["message"]
+        if symbolic is not None:
+            assert records[claim_id]["symbolic"]["reason"] == symbolic
+        assert numeric in (reports / "iso" / f"{claim_id}.md").read_text()
+    assert not any(path.exists() for path in stale)
+    assert not list(reports.rglob("*.tmp"))
+
+
 # --- claims travel to the worker by value ---------------------------------------------------------
 
 n = sp.Symbol("n", integer=True, positive=True)
@@ -167,3 +201,135 @@ def test_a_nan_tolerance_scale_is_an_error_not_a_pass():
 def test_exit_text_names_the_signal():
     assert exit_text(-signal.SIGKILL) == "killed by signal SIGKILL"
     assert exit_text(3) == "exit code 3"
+
+
+# --- reports: complete or untouched --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt(), OSError(28, "No space left on device")],
+                         ids=["ctrl_c", "disk_full"])
+def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch, interruption):
+    path = tmp_path / "results.json"
+    path.write_text("the previous results\n")
+    real_fdopen = os.fdopen
+
+    class HalfWritten:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, text):
+            self.fh.write(text[: len(text) // 2])
+            self.fh.flush()
+            raise interruption
+
+    monkeypatch.setattr(cli.os, "fdopen", lambda *args, **kwargs: HalfWritten(real_fdopen(*args, **kwargs)))
+    with pytest.raises(type(interruption)):
+        cli._write_atomic(path, "the new results\n" * 1000)
+    assert path.read_text() == "the previous results\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
+
+
+def test_ctrl_c_waits_until_a_report_and_its_index_are_written():
+    written = []
+    with pytest.raises(KeyboardInterrupt):
+        with cli._signals_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+            written.append("report")
+            written.append("index")
+    assert written == ["report", "index"]
+
+
+# --- an interrupted run ---------------------------------------------------------------------------
+
+HANGING_RUN = textwrap.dedent('''
+    import time
+
+    import sympy as sp
+
+    from verify import Claim, Identity, domains
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    C, x = sp.MatrixSymbol("C", n, n), sp.MatrixSymbol("x", n, 1)
+    t = sp.Symbol("t", real=True)
+
+
+    def hang(shape):
+        while True:
+            time.sleep(0.1)
+
+
+    good = Claim(id="iso.a.good", title="good", source="tests", statement=Identity(2 * t, t + t),
+                 domain={t: domains.real()})
+    hangs = Claim(id="iso.b.hangs", title="hangs", source="tests", statement=Identity(C * x, x),
+                  domain={C: domains.constant(hang, "never computed"), x: domains.vector()}, sizes={n: (2, 2)})
+''')
+
+
+def processes_with(marker: str) -> list[int]:
+    """Live processes whose environment holds `marker` (each child inherits it)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as fh:
+                    if marker.encode() in fh.read():
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds child processes through /proc")
+@pytest.mark.parametrize("signum,code,name", [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")],
+                         ids=["sigint", "sigterm"])
+def test_interrupted_run_stops_its_children_and_keeps_complete_reports(tmp_path, signum, code, name):
+    claims = tmp_path / "hanging_run.py"
+    claims.write_text(HANGING_RUN)
+    reports = tmp_path / "reports"
+    (reports / "iso").mkdir(parents=True)
+    previous_report = "# the previous report of iso.b.hangs\n"
+    (reports / "iso" / "iso.b.hangs.md").write_text(previous_report)
+    previous_record = {"id": "iso.b.hangs", "title": "hangs", "topic": "iso", "kind": "identity", "source": "tests",
+                       "verdict": "proved", "expect": "holds", "matches_expect": True, "correction": None,
+                       "reason": "an earlier run", "scope": "entrywise at sizes n = 2", "counterexample": None,
+                       "report": "iso/iso.b.hangs.md"}
+    (reports / "results.json").write_text(json.dumps({"schema": 1, "seed": 0, "instances": 8,
+                                                      "claims": [previous_record]}))
+    marker = f"DLVERIFY_ISOLATION_TEST={uuid.uuid4().hex}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), marker.split("=")[0]: marker.split("=")[1]}
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "run", "--claims", str(claims), "--reports", str(reports),
+                             "--instances", "8", "--budget", "300", "--numeric-budget", "300"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        good_report = reports / "iso" / "iso.a.good.md"
+        deadline = time.monotonic() + TOO_LONG
+        while not good_report.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert good_report.exists(), proc.communicate(timeout=5)
+        time.sleep(1.0)  # the worker and a symbolic child are now stuck in iso.b.hangs
+        assert len(processes_with(marker)) >= 4  # cli, forkserver, numeric worker, zygote (and its child)
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == code, (out, err)
+    assert f"{name}: stopped after 1 of 2 claims; child processes stopped" in err
+    assert (reports / "iso" / "iso.b.hangs.md").read_text() == previous_report
+    assert "**proved**" in good_report.read_text()
+    records = {c["id"]: c for c in json.loads((reports / "results.json").read_text())["claims"]}
+    assert records["iso.b.hangs"] == previous_record and records["iso.a.good"]["verdict"] == "proved"
+    index = (reports / "README.md").read_text()
+    assert "iso.a.good" in index and "iso.b.hangs" in index
+    assert not list(reports.rglob("*.tmp"))
+    deadline = time.monotonic() + 10
+    while processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_with(marker) == []
