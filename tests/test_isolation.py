@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 import cli
 from verify import Algorithmic, Claim, Grad, Identity, domains, scalar
 from verify._worker import GiB, dumps, exit_text, resident_bytes
+from verify.claim import sides
 from verify.registry import load_registry
 from verify.runner import check_claim, run_claims
 
@@ -176,6 +177,22 @@ def test_claim_with_lambdas_and_closures_round_trips():
     assert copy.size_rule({"n": 2}) is False and copy.domain["C"].transform(np.zeros((3, 3)), (3, 3))[2, 2] == 3
     result = check_claim(claim, instances=8, symbolic_budget=60, numeric_budget=60)
     assert result.verdict == "proved", result.reason
+
+
+def test_unevaluated_expressions_reach_the_worker_as_written():
+    """SymPy's own pickling re-evaluates: p * p**-1, written unevaluated, would cancel."""
+    p = sp.Symbol("p", positive=True)
+    kept = sp.Mul(p, sp.Pow(p, -1, evaluate=False), evaluate=False)
+    assert pickle.loads(pickle.dumps(kept)) == 1
+    assert sp.srepr(pickle.loads(dumps(kept))) == sp.srepr(kept)
+
+
+def test_every_builtin_claim_reaches_the_worker_as_built():
+    for claim in load_registry().claims:
+        sizes = claim.smallest_sizes()
+        copy = pickle.loads(dumps(claim))
+        assert [sp.srepr(e) for e in sides(copy.build(sizes))] == [sp.srepr(e) for e in sides(claim.build(sizes))], \
+            claim.id
 
 
 def test_a_nan_tolerance_scale_is_an_error_not_a_pass():

@@ -25,6 +25,7 @@ overshoot the limit by what it allocates in 50 ms (a few hundred MB at most).
 
 from __future__ import annotations
 
+import io
 import multiprocessing as mp
 import os
 import pickle
@@ -34,6 +35,9 @@ import time
 import traceback
 import types
 from dataclasses import replace
+
+import cloudpickle
+import sympy as sp
 
 from .numeric import NumericResult, check_numeric
 from .verdict import confirm_exactly
@@ -133,15 +137,31 @@ def wait_for(conn, proc, *, budget: float, memory_limit: float | None, start: fl
 # --- the numeric worker ------------------------------------------------------------------------------
 
 
-def dumps(obj) -> bytes:
-    """cloudpickle, with the modules of user claim files pickled by value: the worker cannot import
-    them (they are loaded from a path, under synthetic names)."""
-    import cloudpickle
+def _as_built(cls, args):
+    return cls(*args, evaluate=False)
 
+
+class _Pickler(cloudpickle.Pickler):
+    """cloudpickle, rebuilding sums, products and powers exactly as they were.  SymPy's own
+    pickling calls the constructor, which evaluates: `p * p**-1` built unevaluated on purpose
+    (rl.pg.log_derivative_trick multiplies and divides by p) would cancel in the worker, and the
+    numeric path would check another expression than the symbolic path."""
+
+    def reducer_override(self, obj):
+        if type(obj) in (sp.Add, sp.Mul, sp.Pow):
+            return _as_built, (type(obj), obj.args)
+        return super().reducer_override(obj)
+
+
+def dumps(obj) -> bytes:
+    """Pickle for the worker; the modules of user claim files go by value (the worker cannot
+    import them: they are loaded from a path, under synthetic names)."""
     for name, module in list(sys.modules.items()):
         if name.startswith(USER_MODULES) and module is not None:
             cloudpickle.register_pickle_by_value(module)
-    return cloudpickle.dumps(obj)
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buffer.getvalue()
 
 
 def error_result(exc: BaseException) -> NumericResult:
