@@ -25,12 +25,15 @@ overshoot the limit by what it allocates in 50 ms (a few hundred MB at most).
 
 from __future__ import annotations
 
+import ctypes
 import io
 import multiprocessing as mp
 import os
 import pickle
+import select
 import signal
 import sys
+import threading
 import time
 import traceback
 import types
@@ -55,22 +58,39 @@ _FORKSERVER = mp.get_context("forkserver")
 # --- any child: budget, memory, death ----------------------------------------------------------------
 
 
-def isolate_child(*, own_group: bool = True) -> None:
+def isolate_child(*, own_group: bool = True, owner: int | None = None) -> None:
     """Called first in a child.  It dies with its parent (Linux), so that even a `kill -9` of the
-    parent leaves no orphans.  With `own_group`, it leads its own process group: a terminal's
-    Ctrl-C goes to the parent, which stops the children, and `stop` kills the child with every
-    process it started; without, it ignores Ctrl-C and leaves stopping to its parent."""
+    run leaves no orphans; or with `owner`, the process that started it, when its parent is a
+    forkserver (which lives as long as any of its children does, so the two would outlive the run).
+    With `own_group`, it leads its own process group: a terminal's Ctrl-C goes to the parent, which
+    stops the children, and `stop` kills the child with every process it started; without, it
+    ignores Ctrl-C and leaves stopping to its parent."""
     if own_group:
         os.setpgid(0, 0)
     else:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        import ctypes
-
+    if not sys.platform.startswith("linux"):
+        return
+    if owner is None:
         try:
             ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
+        return
+    try:
+        owner_fd = os.pidfd_open(owner)  # readable once `owner` has ended
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        return
+
+    def die_with_owner():
+        select.select([owner_fd], [], [])
+        if own_group:
+            os.killpg(0, signal.SIGKILL)  # with whatever the check started
+        os._exit(1)
+
+    threading.Thread(target=die_with_owner, name="dlverify-owner-watch", daemon=True).start()
 
 
 def resident_bytes(pid: int) -> int:
@@ -185,8 +205,8 @@ def numeric_check(payload: bytes) -> NumericResult:
     return replace(result, _worst_env=None)  # closures over the traced check: confirm_exactly's, not the parent's
 
 
-def _serve(conn) -> None:
-    isolate_child()
+def _serve(conn, owner: int) -> None:
+    isolate_child(owner=owner)
     from .jaxsetup import configure
 
     configure()
@@ -219,7 +239,7 @@ class NumericWorker:
     def _start(self) -> None:
         _FORKSERVER.set_forkserver_preload(PRELOAD)  # no effect once the forkserver runs
         self._conn, child = _FORKSERVER.Pipe()
-        self._proc = _FORKSERVER.Process(target=_serve, args=(child,), name="dlverify-numeric", daemon=True)
+        self._proc = _FORKSERVER.Process(target=_serve, args=(child, os.getpid()), name="dlverify-numeric", daemon=True)
         # multiprocessing re-runs the caller's __main__ in a forkserver child (a script without an
         # `if __name__ == "__main__"` guard would start itself again; the CLI would re-import Typer).
         # The worker needs nothing from it (claims defined there travel by value), so hide it.
