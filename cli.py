@@ -126,8 +126,8 @@ def run(
             task = bar.add_task("checking", total=len(chosen))
 
             def progress(r):
-                if write:
-                    with _signals_held():
+                with _signals_held():
+                    if write:
                         _write_atomic(_safe_report_path(reports, r.id, r.claim.topic),
                                       report.claim_markdown(r, claims_path=claims_arg))
                         records[r.id] = report.record(r)
@@ -135,7 +135,7 @@ def run(
                                       report.results_json(records.values(), seed=seed, instances=instances))
                         _write_atomic(reports / "README.md", report.index_markdown(list(records.values())))
                         _remove_stale(reports, ids)
-                done.append(r)
+                    done.append(r)
                 flag = "   " if r.matches_expectation else "!! "
                 typer.echo(f"{flag}{r.verdict:<12} {r.id}  (expected {r.claim.expect}; "
                            f"symbolic {r.seconds_symbolic:.1f} s, numeric {r.seconds_numeric:.1f} s)")

@@ -42,6 +42,7 @@ from dataclasses import replace
 import cloudpickle
 import sympy as sp
 
+from .jaxsetup import configure
 from .numeric import NumericResult, check_numeric
 from .verdict import confirm_exactly
 
@@ -207,8 +208,6 @@ def numeric_check(payload: bytes) -> NumericResult:
 
 def _serve(conn, owner: int) -> None:
     isolate_child(owner=owner)
-    from .jaxsetup import configure
-
     configure()
     while True:
         try:
@@ -239,7 +238,8 @@ class NumericWorker:
     def _start(self) -> None:
         _FORKSERVER.set_forkserver_preload(PRELOAD)  # no effect once the forkserver runs
         self._conn, child = _FORKSERVER.Pipe()
-        self._proc = _FORKSERVER.Process(target=_serve, args=(child, os.getpid()), name="dlverify-numeric", daemon=True)
+        self._proc = _FORKSERVER.Process(target=_serve, args=(child, os.getpid()), name="dlverify-numeric",
+                                         daemon=True)
         # multiprocessing re-runs the caller's __main__ in a forkserver child (a script without an
         # `if __name__ == "__main__"` guard would start itself again; the CLI would re-import Typer).
         # The worker needs nothing from it (claims defined there travel by value), so hide it.
@@ -253,13 +253,11 @@ class NumericWorker:
 
     def check(self, claim, *, seed: int, instances: int, budget: float) -> tuple[NumericResult, float]:
         """`(result, seconds)` of the numeric path of `claim`."""
-        start = time.monotonic()
         try:
             payload = dumps((claim, seed, instances))
         except Exception as exc:
             failed = error_result(exc)
-            return replace(failed, message=f"the claim could not be sent to the numeric worker: "
-                                           f"{failed.message}"), time.monotonic() - start
+            return replace(failed, message=f"the claim could not be sent to the numeric worker: {failed.message}"), 0.0
         for attempt in (1, 2):
             if self._proc is None:
                 self._start()
