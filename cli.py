@@ -6,8 +6,10 @@ usage or claim-definition error (the message names the file, the claim and the f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import tempfile
 import time
 import warnings
@@ -85,48 +87,84 @@ def run(
     seed: Annotated[int, typer.Option(help="Root seed; each claim folds in a hash of its id.")] = 0,
     instances: Annotated[int, typer.Option(min=1, help="Random instances per claim.")] = 64,
     budget: Annotated[float, typer.Option(min=0.1, help="Wall-clock budget of the symbolic path per claim, seconds.")] = 60.0,
+    numeric_budget: Annotated[float, typer.Option(min=0.1, help="Wall-clock budget of the numeric path per claim, "
+                                                  "seconds; a claim over it is an error.")] = 600.0,
+    memory_limit: Annotated[float, typer.Option(min=0.0, help="Resident memory per child process, GiB (0: no "
+                                                "limit); a claim over it is an error (numeric) or undecided "
+                                                "(symbolic).")] = 8.0,
     reports: Annotated[Path, typer.Option(help="Folder for the Markdown reports and results.json.")] = Path("reports"),
     claims: ClaimsOpt = None,
     builtin: BuiltinOpt = None,
     write: Annotated[bool, typer.Option("--write/--no-write", help="Write reports (default) or only print verdicts.")] = True,
 ) -> None:
-    """Check claims and write their proof reports."""
-    registry = _registry(claims, builtin)
-    chosen = _select(registry, selectors or ["all"])
-    from verify import report
-    from verify.runner import run_claims
+    """Check claims and write their proof reports.
 
-    from verify.jaxsetup import configure
+    Reports are written as claims finish: each claim's report, then results.json and the index
+    README.md, every file through a temporary file and a rename, with Ctrl-C and SIGTERM held
+    back until all three are written.  An interrupted run thus keeps the reports of the claims it
+    finished and the previous reports of the others, with an index that lists them, and never
+    leaves a half-written file.  Ctrl-C (exit 130) and SIGTERM (exit 143) stop the child processes
+    first.  Temporary files left by a killed run (kill -9) are removed by the next run.
+    """
+    done: list = []  # the results written so far
+    chosen: list = []
+    by_signal: list[int] = []
 
-    configure()
-    start = time.monotonic()
-    claims_arg = " ".join(str(p) for p in claims) if claims else None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    def on_sigterm(signum, frame):
+        by_signal.append(signum)
+        raise KeyboardInterrupt
 
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task("checking", total=len(chosen))
+    previous_sigterm = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        registry = _registry(claims, builtin)
+        chosen = _select(registry, selectors or ["all"])
+        from verify import report
+        from verify.runner import run_claims
 
-        def progress(r):
-            flag = "   " if r.matches_expectation else "!! "
-            typer.echo(f"{flag}{r.verdict:<12} {r.id}  (expected {r.claim.expect}; "
-                       f"symbolic {r.seconds_symbolic:.1f} s, numeric {r.seconds_numeric:.1f} s)")
-            bar.advance(task)
+        start = time.monotonic()
+        claims_arg = " ".join(str(p) for p in claims) if claims else None
+        ids = set(registry.ids())
+        records: dict = {}
+        if write:
+            reports.mkdir(parents=True, exist_ok=True)
+            _remove_temporaries(reports)
+            records = {rec["id"]: rec for rec in _previous_records(reports, registry) if rec.get("id") in ids}
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        results = run_claims(chosen, seed=seed, instances=instances, symbolic_budget=budget, progress=progress)
+        console = Console(stderr=True)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True, disable=not console.is_terminal) as bar:
+            task = bar.add_task("checking", total=len(chosen))
+
+            def progress(r):
+                with _signals_held():
+                    if write:
+                        _write_atomic(_safe_report_path(reports, r.id, r.claim.topic),
+                                      report.claim_markdown(r, claims_path=claims_arg))
+                        records[r.id] = report.record(r)
+                        _write_atomic(reports / "results.json",
+                                      report.results_json(records.values(), seed=seed, instances=instances))
+                        _write_atomic(reports / "README.md", report.index_markdown(list(records.values())))
+                        _remove_stale(reports, ids)
+                    done.append(r)
+                flag = "   " if r.matches_expectation else "!! "
+                typer.echo(f"{flag}{r.verdict:<12} {r.id}  (expected {r.claim.expect}; "
+                           f"symbolic {r.seconds_symbolic:.1f} s, numeric {r.seconds_numeric:.1f} s)")
+                bar.advance(task)
+
+            results = run_claims(chosen, seed=seed, instances=instances, symbolic_budget=budget,
+                                 numeric_budget=numeric_budget, memory_limit=memory_limit or None, progress=progress)
+    except KeyboardInterrupt:
+        what, code = ("SIGTERM", 143) if by_signal else ("Ctrl-C", 130)
+        kept = (f"the reports of the {len(done)} finished claims are written, the others keep their previous reports"
+                if write and done else "no report was changed")
+        typer.echo(f"\n{what}: stopped after {len(done)} of {len(chosen) or '?'} claims; child processes stopped; "
+                   f"{kept}.", err=True)
+        raise typer.Exit(code=code)
+    finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
     elapsed = time.monotonic() - start
-    if write:
-        reports.mkdir(parents=True, exist_ok=True)
-        for r in results:
-            _write_atomic(_safe_report_path(reports, r.id, r.claim.topic), report.claim_markdown(r, claims_path=claims_arg))
-        records = {rec["id"]: rec for rec in _previous_records(reports, registry)}
-        records.update({r.id: report.record(r) for r in results})
-        records = {k: v for k, v in records.items() if k in set(registry.ids())}
-        _write_atomic(reports / "results.json", report.results_json(records.values(), seed=seed, instances=instances))
-        _write_atomic(reports / "README.md", report.index_markdown(list(records.values())))
-        _remove_stale(reports, set(registry.ids()))
     counts = {}
     for r in results:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
@@ -136,6 +174,33 @@ def run(
     if bad:
         typer.echo(f"{len(bad)} verdict(s) differ from expectation: " + ", ".join(r.id for r in bad))
         raise typer.Exit(code=1)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Ctrl-C and SIGTERM take effect only after the block (a report and the index that lists it).
+    Python runs signal handlers in the main thread whichever thread the signal hits, so the
+    handlers are swapped rather than the signal mask."""
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in held}
+    try:
+        yield
+    finally:
+        for s in held:
+            signal.signal(s, previous[s])
+        if caught:
+            handler = previous[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(caught[0])
+
+
+def _remove_temporaries(reports: Path) -> None:
+    """Temporary files of `_write_atomic` left behind by a killed run (`kill -9` leaves no chance to clean up)."""
+    for tmp in [*reports.glob(".*.tmp"), *reports.glob("*/.*.tmp")]:
+        tmp.unlink(missing_ok=True)
 
 
 def _previous_records(reports: Path, registry: Registry) -> list[dict]:

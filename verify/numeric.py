@@ -487,8 +487,10 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
             if lhs.shape != rhs.shape:
                 ill.append((sizes, f"{p.name}: the two sides have shapes {lhs.shape[1:]} and {rhs.shape[1:]}"))
                 continue
-            if not (np.all(np.isfinite(lhs)) and np.all(np.isfinite(rhs))):
-                bad = int(np.sum(~(np.isfinite(lhs) & np.isfinite(rhs)).reshape(per_used, -1).all(axis=1)))
+            # the scale too: a NaN scale makes a NaN tolerance, and every comparison with NaN passes
+            finite = (np.isfinite(lhs) & np.isfinite(rhs)).reshape(per_used, -1).all(axis=1) & np.isfinite(extra).reshape(per_used)
+            if not finite.all():
+                bad = int(np.sum(~finite))
                 return NumericResult("error", instances=total,
                                      message=f"{p.name}: non-finite values (NaN or inf) on {bad} of {per_used} "
                                              f"instances at sizes {sizes}")

@@ -1,0 +1,290 @@
+"""Child processes with a wall-clock budget and a memory limit; the numeric worker.
+
+Both paths of a claim run outside the calling process, so that a check that hangs, crashes or
+eats memory costs its budget and nothing else:
+
+* the symbolic path in children forked from a zygote (`runner.SymbolicQueue`);
+* the numeric path in a persistent *numeric worker*, started from a forkserver that has imported
+  JAX, SymPy and the engine but never initialised JAX: XLA's threads do not survive a fork, so a
+  process that has started JAX must never fork a JAX user (the forkserver itself is a fresh
+  interpreter, so this holds even when the caller, e.g. pytest, has started JAX).  Claims travel
+  to the worker pickled with `cloudpickle`, which sends their lambdas, builder closures and the
+  functions of user claim files by value.
+
+`wait_for` is the one place that waits on a child, for both paths: it polls the child's pipe,
+whether it is alive, and its resident memory, and kills it over the budget or the memory limit.
+
+Why resident memory polled from /proc and not `setrlimit(RLIMIT_AS)`: XLA reserves about 1.7 GiB
+of address space when it starts (JAX aborts with `std::bad_alloc` under a 1 GiB RLIMIT_AS), so
+an address-space limit of "8 GiB" would mean about 6.3 GiB of real memory in the worker and
+8 GiB in a SymPy child, and an allocation that fails inside XLA aborts the process (SIGABRT)
+instead of raising, so the reason would be lost.  Polling VmRSS every 50 ms measures what the
+OOM killer measures, and the parent, which does the killing, knows the reason.  A process can
+overshoot the limit by what it allocates in 50 ms (a few hundred MB at most).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import multiprocessing as mp
+import os
+import pickle
+import select
+import signal
+import sys
+import threading
+import time
+import traceback
+import types
+from dataclasses import replace
+
+import cloudpickle
+import sympy as sp
+
+from .jaxsetup import configure
+from .numeric import NumericResult, check_numeric
+from .verdict import confirm_exactly
+
+GiB = 2**30
+POLL_SECONDS = 0.05
+USER_MODULES = "dlverify_user_claims."  # registry._import_file loads claim files under this prefix
+# imported once by the forkserver, so a fresh worker costs a fork and JAX's backend start, not imports
+PRELOAD = ["numpy", "sympy", "jax", "jax.numpy", "cloudpickle", "verify.numeric", "verify.verdict",
+           "verify.jaxsetup", "verify._worker"]
+
+_FORKSERVER = mp.get_context("forkserver")
+
+
+# --- any child: budget, memory, death ----------------------------------------------------------------
+
+
+def isolate_child(*, own_group: bool = True, owner: int | None = None) -> None:
+    """Called first in a child.  It dies with its parent (Linux), so that even a `kill -9` of the
+    run leaves no orphans; or with `owner`, the process that started it, when its parent is a
+    forkserver (which lives as long as any of its children does, so the two would outlive the run).
+    With `own_group`, it leads its own process group: a terminal's Ctrl-C goes to the parent, which
+    stops the children, and `stop` kills the child with every process it started; without, it
+    ignores Ctrl-C and leaves stopping to its parent."""
+    if own_group:
+        os.setpgid(0, 0)
+    else:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not sys.platform.startswith("linux"):
+        return
+    if owner is None:
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+        return
+    try:
+        owner_fd = os.pidfd_open(owner)  # readable once `owner` has ended
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        return
+
+    def die_with_owner():
+        select.select([owner_fd], [], [])
+        if own_group:
+            os.killpg(0, signal.SIGKILL)  # with whatever the check started
+        os._exit(1)
+
+    threading.Thread(target=die_with_owner, name="dlverify-owner-watch", daemon=True).start()
+
+
+def resident_bytes(pid: int) -> int:
+    """The resident memory (VmRSS) of a process; 0 where /proc cannot tell."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def exit_text(exitcode) -> str:
+    if exitcode is None:
+        return "exit status unknown"
+    if exitcode < 0:
+        try:
+            return f"killed by signal {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit code {exitcode}"
+
+
+def stop(proc) -> None:
+    """Kill a child (its whole process group when it leads one) and reap it."""
+    if proc.is_alive():
+        try:
+            if os.getpgid(proc.pid) == proc.pid:
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+        except (ProcessLookupError, PermissionError):
+            pass
+    proc.join()
+
+
+def wait_for(conn, proc, *, budget: float, memory_limit: float | None, start: float | None = None):
+    """`(reply, "")`: the next object `proc` sends on `conn` within `budget` seconds of `start`; or
+    `(None, why)`, where `why` completes "the ... check ...", and the child has been stopped.
+    `memory_limit` is in GiB of resident memory (None: no limit)."""
+    deadline = (time.monotonic() if start is None else start) + budget
+    limit = None if not memory_limit else memory_limit * GiB
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            stop(proc)
+            return None, f"exceeded its budget of {budget:g} s and was stopped"
+        if conn.poll(min(POLL_SECONDS, left)):
+            try:
+                return conn.recv(), ""
+            except (EOFError, OSError):
+                stop(proc)
+                return None, f"ended its process without a result ({exit_text(proc.exitcode)})"
+        if limit is not None and resident_bytes(proc.pid) > limit:
+            stop(proc)
+            return None, f"exceeded the memory limit of {memory_limit:g} GiB and was stopped"
+        if not proc.is_alive() and not conn.poll(0):
+            stop(proc)
+            return None, f"ended its process without a result ({exit_text(proc.exitcode)})"
+
+
+# --- the numeric worker ------------------------------------------------------------------------------
+
+
+def _as_built(cls, args):
+    return cls(*args, evaluate=False)
+
+
+class _Pickler(cloudpickle.Pickler):
+    """cloudpickle, rebuilding sums, products and powers exactly as they were.  SymPy's own
+    pickling calls the constructor, which evaluates: `p * p**-1` built unevaluated on purpose
+    (rl.pg.log_derivative_trick multiplies and divides by p) would cancel in the worker, and the
+    numeric path would check another expression than the symbolic path."""
+
+    def reducer_override(self, obj):
+        if type(obj) in (sp.Add, sp.Mul, sp.Pow):
+            return _as_built, (type(obj), obj.args)
+        return super().reducer_override(obj)
+
+
+def dumps(obj) -> bytes:
+    """Pickle for the worker; the modules of user claim files go by value (the worker cannot
+    import them: they are loaded from a path, under synthetic names)."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith(USER_MODULES) and module is not None:
+            cloudpickle.register_pickle_by_value(module)
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buffer.getvalue()
+
+
+def error_result(exc: BaseException) -> NumericResult:
+    """An engine or encoding failure as an `error`, with its cause and where it was raised."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno})" if tb else ""
+    return NumericResult("error", message=f"{type(exc).__name__}: {exc}{where}".replace("\n", " ")[:500])
+
+
+def numeric_check(payload: bytes) -> NumericResult:
+    """The numeric path of one pickled `(claim, seed, instances)`, its counterexample confirmed."""
+    try:
+        claim, seed, instances = pickle.loads(payload)
+    except Exception as exc:
+        failed = error_result(exc)
+        return replace(failed, message=f"the numeric worker could not load the claim: {failed.message}")
+    try:
+        result = confirm_exactly(claim, check_numeric(claim, seed=seed, instances=instances))
+    except Exception as exc:  # any engine or encoding failure is an `error` verdict, with its cause
+        return error_result(exc)
+    return replace(result, _worst_env=None)  # closures over the traced check: confirm_exactly's, not the parent's
+
+
+def _serve(conn, owner: int) -> None:
+    isolate_child(owner=owner)
+    configure()
+    while True:
+        try:
+            payload = conn.recv_bytes()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if not payload:
+            return
+        result = numeric_check(payload)
+        try:
+            reply = dumps(result)
+        except Exception as exc:
+            reply = dumps(error_result(exc))
+        conn.send_bytes(reply)
+
+
+class NumericWorker:
+    """One process that runs numeric checks, one claim at a time, each within a budget.
+
+    A claim that overruns its budget or the memory limit, or kills the process, gets an `error`
+    naming the cause; the next claim gets a fresh worker."""
+
+    def __init__(self, *, memory_limit: float | None = None):
+        self.memory_limit = memory_limit
+        self._proc = None
+        self._conn = None
+
+    def _start(self) -> None:
+        _FORKSERVER.set_forkserver_preload(PRELOAD)  # no effect once the forkserver runs
+        self._conn, child = _FORKSERVER.Pipe()
+        self._proc = _FORKSERVER.Process(target=_serve, args=(child, os.getpid()), name="dlverify-numeric",
+                                         daemon=True)
+        # multiprocessing re-runs the caller's __main__ in a forkserver child (a script without an
+        # `if __name__ == "__main__"` guard would start itself again; the CLI would re-import Typer).
+        # The worker needs nothing from it (claims defined there travel by value), so hide it.
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            self._proc.start()
+        finally:
+            sys.modules["__main__"] = main
+        child.close()
+
+    def check(self, claim, *, seed: int, instances: int, budget: float) -> tuple[NumericResult, float]:
+        """`(result, seconds)` of the numeric path of `claim`."""
+        try:
+            payload = dumps((claim, seed, instances))
+        except Exception as exc:
+            failed = error_result(exc)
+            return replace(failed, message=f"the claim could not be sent to the numeric worker: {failed.message}"), 0.0
+        for attempt in (1, 2):
+            if self._proc is None:
+                self._start()
+            try:
+                self._conn.send_bytes(payload)
+                break
+            except OSError:  # the worker died between two claims: one fresh start
+                self.close(kill=True)
+                if attempt == 2:
+                    raise
+        start = time.monotonic()
+        reply, why = wait_for(self._conn, self._proc, budget=budget, memory_limit=self.memory_limit, start=start)
+        if reply is None:
+            self.close(kill=True)
+            reply = NumericResult("error", message=f"the numeric check {why}")
+        return reply, time.monotonic() - start
+
+    def close(self, *, kill: bool = False) -> None:
+        """Ask the worker to exit (or kill it) and reap it."""
+        if self._proc is None:
+            return
+        proc, conn, self._proc, self._conn = self._proc, self._conn, None, None
+        if not kill and proc.exitcode is None:
+            try:
+                conn.send_bytes(b"")
+                proc.join(timeout=5)
+            except OSError:
+                pass
+        stop(proc)
+        conn.close()
