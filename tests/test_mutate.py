@@ -170,3 +170,19 @@ def test_cli_mutate_refuses_a_selection_without_true_claims(tmp_path):
     path.write_text(CLAIM_FILE)
     result = CliRunner().invoke(app, ["mutate", "mine.algebra.wrong", "--claims", str(path), "--no-write"])
     assert result.exit_code == 2 and "expected to hold" in result.output
+
+
+def test_ill_formed_mutant_reaches_the_worker_and_is_refuted():
+    # x * A is ill-formed for n >= 2; SymPy validates eagerly at concrete sizes, the mutant must
+    # still reach the numeric worker unchanged and be refuted there, not rejected while unpickling
+    from verify._worker import dumps
+    import pickle
+
+    k = sp.MatrixSymbol("k", 2, 2)
+    v = sp.MatrixSymbol("v", 2, 1)
+    c = claim("illformed", Identity(k * v, k * v), {k: domains.general(), v: domains.vector()}, {})
+    m = next(m for m in mut.plan(c, per_claim=None).mutants
+             if m.operator == "swap_product" and m.site.field == "lhs")
+    assert pickle.loads(dumps(m.statement)) == m.statement
+    [out] = mut.run_mutants([mut.MutationPlan(c, [m], {}, 0, 0, [])], instances=8, symbolic_budget=20)
+    assert out.status == "killed", out.reason

@@ -162,15 +162,23 @@ def _as_built(cls, args):
     return cls(*args, evaluate=False)
 
 
+def _as_node(cls, args):
+    return sp.Basic.__new__(cls, *args)
+
+
 class _Pickler(cloudpickle.Pickler):
     """cloudpickle, rebuilding sums, products and powers exactly as they were.  SymPy's own
     pickling calls the constructor, which evaluates: `p * p**-1` built unevaluated on purpose
     (rl.pg.log_derivative_trick multiplies and divides by p) would cancel in the worker, and the
-    numeric path would check another expression than the symbolic path."""
+    numeric path would check another expression than the symbolic path.  Matrix sums and products
+    are rebuilt without SymPy's shape validation: an ill-formed formula (an erratum, a mutant) is
+    for the engine to refute, not for the unpickler to reject."""
 
     def reducer_override(self, obj):
         if type(obj) in (sp.Add, sp.Mul, sp.Pow):
             return _as_built, (type(obj), obj.args)
+        if type(obj) in (sp.MatMul, sp.MatAdd):
+            return _as_node, (type(obj), obj.args)
         return super().reducer_override(obj)
 
 
