@@ -266,6 +266,8 @@ def mutate(
     per_claim: Annotated[int, typer.Option(min=1, help="At most this many mutants per claim (spread evenly over "
                                            "the operators).")] = 12,
     budget: Annotated[float, typer.Option(min=0.1, help="Symbolic budget per mutant and per equivalence proof, s.")] = 20.0,
+    confirm_seconds: Annotated[float, typer.Option(min=0.0, help="Time for the exact re-evaluation of a mutant's "
+                                                   "numeric counterexample, s (a run uses 60).")] = 5.0,
     reports: Annotated[Path, typer.Option(help="Folder for mutation.md and mutation.json.")] = Path("reports"),
     claims: ClaimsOpt = None,
     builtin: BuiltinOpt = None,
@@ -292,9 +294,10 @@ def mutate(
         typer.echo(f"{flag}{o.status:<10} {o.verdict:<12} {o.id}  {o.mutant.describe()[:120]}")
 
     outcomes = mut.run_mutants(plans, seed=seed, instances=instances, symbolic_budget=budget,
-                               equivalence_budget=budget, progress=progress)
+                               equivalence_budget=budget, progress=progress, confirm_seconds=confirm_seconds)
     settings = {"selectors": list(selectors or ["all"]), "seed": seed, "instances": instances,
-                "per_operator": per_operator, "per_claim": per_claim, "budget": budget}
+                "per_operator": per_operator, "per_claim": per_claim, "budget": budget,
+                "confirm_seconds": confirm_seconds}
     notes = _mutation_notes()
     total = mut.tallies(outcomes)["total"].get("all", mut.Tally())
     for o in outcomes:

@@ -44,7 +44,7 @@ import sympy as sp
 
 from .jaxsetup import configure
 from .numeric import NumericResult, check_numeric
-from .verdict import confirm_exactly
+from .verdict import CONFIRM_SECONDS, confirm_exactly
 
 GiB = 2**30
 POLL_SECONDS = 0.05
@@ -201,14 +201,15 @@ def error_result(exc: BaseException) -> NumericResult:
 
 
 def numeric_check(payload: bytes) -> NumericResult:
-    """The numeric path of one pickled `(claim, seed, instances)`, its counterexample confirmed."""
+    """The numeric path of one pickled `(claim, seed, instances, confirm_seconds)`, its counterexample
+    confirmed."""
     try:
-        claim, seed, instances = pickle.loads(payload)
+        claim, seed, instances, confirm_seconds = pickle.loads(payload)
     except Exception as exc:
         failed = error_result(exc)
         return replace(failed, message=f"the numeric worker could not load the claim: {failed.message}")
     try:
-        result = confirm_exactly(claim, check_numeric(claim, seed=seed, instances=instances))
+        result = confirm_exactly(claim, check_numeric(claim, seed=seed, instances=instances), confirm_seconds)
     except Exception as exc:  # any engine or encoding failure is an `error` verdict, with its cause
         return error_result(exc)
     return replace(result, _worst_env=None)  # closures over the traced check: confirm_exactly's, not the parent's
@@ -259,10 +260,11 @@ class NumericWorker:
             sys.modules["__main__"] = main
         child.close()
 
-    def check(self, claim, *, seed: int, instances: int, budget: float) -> tuple[NumericResult, float]:
+    def check(self, claim, *, seed: int, instances: int, budget: float,
+              confirm_seconds: float = CONFIRM_SECONDS) -> tuple[NumericResult, float]:
         """`(result, seconds)` of the numeric path of `claim`."""
         try:
-            payload = dumps((claim, seed, instances))
+            payload = dumps((claim, seed, instances, confirm_seconds))
         except Exception as exc:
             failed = error_result(exc)
             return replace(failed, message=f"the claim could not be sent to the numeric worker: {failed.message}"), 0.0

@@ -673,7 +673,9 @@ def markdown(plans: list[MutationPlan], outcomes: list[MutantOutcome], *, settin
         "Replay: `" + settings_command(settings) + "`.",
         "",
         "Each mutant is a claim expected to hold with one expression rewritten by one operator; it is run "
-        "through the normal checks and *killed* when its verdict is `refuted`. A mutant whose values are NaN or "
+        "through the normal checks (with `confirm_seconds` for the exact re-evaluation of a numeric "
+        "counterexample: one that is not confirmed in that time still counts, as in a normal run that runs "
+        "out of its 60 s) and is *killed* when its verdict is `refuted`. A mutant whose values are NaN or "
         "infinite on the claim's domain (e.g. log of a negative number) gets the verdict `error` and is counted "
         "as *killed (undefined)*. A mutant that is not refuted is *equivalent* when SymPy proves that it says "
         "the same as the original (the same expression on the domain, or the same meaning: a positive multiple "
@@ -717,7 +719,8 @@ def markdown(plans: list[MutationPlan], outcomes: list[MutantOutcome], *, settin
 def settings_command(settings: dict) -> str:
     return (f"dlverify mutate {' '.join(settings.get('selectors', ['all']))} --seed {settings['seed']} "
             f"--instances {settings['instances']} --per-operator {settings['per_operator']} "
-            f"--per-claim {settings['per_claim']} --budget {settings['budget']:g}")
+            f"--per-claim {settings['per_claim']} --budget {settings['budget']:g}"
+            + (f" --confirm-seconds {settings['confirm_seconds']:g}" if "confirm_seconds" in settings else ""))
 
 
 def as_json(plans: list[MutationPlan], outcomes: list[MutantOutcome], *, settings: dict, notes: dict) -> str:

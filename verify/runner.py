@@ -27,7 +27,7 @@ from ._worker import NumericWorker, exit_text, isolate_child, stop, wait_for
 from .claim import Claim
 from .numeric import NumericResult
 from .symbolic import SymbolicResult, check_symbolic
-from .verdict import combine, matches_expectation
+from .verdict import CONFIRM_SECONDS, combine, matches_expectation
 
 _FORK = mp.get_context("fork")
 MEMORY_LIMIT = 8.0  # GiB of resident memory per child process
@@ -165,12 +165,14 @@ def check_claim(claim: Claim, *, seed: int = 0, instances: int = 64, symbolic_bu
 
 def run_claims(claims: list[Claim], *, seed: int = 0, instances: int = 64, symbolic_budget: float = 30.0,
                numeric_budget: float = 600.0, memory_limit: float | None = MEMORY_LIMIT,
-               progress: Callable[[ClaimResult], None] | None = None) -> list[ClaimResult]:
+               progress: Callable[[ClaimResult], None] | None = None,
+               confirm_seconds: float = CONFIRM_SECONDS) -> list[ClaimResult]:
     """Check every claim; results in the order given.
 
     Each claim's symbolic path gets `symbolic_budget` seconds and its numeric path
     `numeric_budget` seconds; each child process may use `memory_limit` GiB of resident memory
-    (None: no limit).  `progress` is called with each result as it is known.  If this call is
+    (None: no limit).  A numeric counterexample is re-evaluated exactly for at most
+    `confirm_seconds` (see `verify.verdict.confirm_exactly`).  `progress` is called with each result as it is known.  If this call is
     interrupted (KeyboardInterrupt, or any exception from `progress`), every child process is
     killed before the exception propagates."""
     queue = SymbolicQueue(claims, symbolic_budget, memory_limit)
@@ -180,7 +182,8 @@ def run_claims(claims: list[Claim], *, seed: int = 0, instances: int = 64, symbo
     try:
         queue.submit_all()
         for claim in claims:
-            numeric, t_num = worker.check(claim, seed=seed, instances=instances, budget=numeric_budget)
+            numeric, t_num = worker.check(claim, seed=seed, instances=instances, budget=numeric_budget,
+                                          confirm_seconds=confirm_seconds)
             symbolic, t_sym = queue.result(claim.id)
             results.append(_result(claim, symbolic, t_sym, numeric, t_num, seed, instances))
             if progress:

@@ -31,7 +31,7 @@ CONFIRM_SECONDS = 60.0  # generous: the report must not depend on the machine's 
 VERDICTS = ("proved", "verified", "refuted", "inconsistent", "error")
 
 
-def confirm_exactly(claim: Claim, numeric: NumericResult) -> NumericResult:
+def confirm_exactly(claim: Claim, numeric: NumericResult, seconds: float = CONFIRM_SECONDS) -> NumericResult:
     """Re-evaluate the worst numeric instance in exact arithmetic where it can be made rational."""
     if numeric.counterexample is None or numeric._worst_env is None:
         if numeric.counterexample is not None and numeric.counterexample.ill_formed:
@@ -58,10 +58,10 @@ def confirm_exactly(claim: Claim, numeric: NumericResult) -> NumericResult:
         return _magnitude(lhs - rhs)
 
     try:
-        size, rational = _within(CONFIRM_SECONDS, exact_residual)
+        size, rational = _within(seconds, exact_residual)
     except _SliceOver:
         return replace(numeric, counterexample=replace(
-            c, exact=f"not attempted to the end: exact evaluation took longer than {CONFIRM_SECONDS:g} s"))
+            c, exact=f"not attempted to the end: exact evaluation took longer than {seconds:g} s"))
     except Exception as exc:  # exact evaluation is best-effort evidence, never a verdict by itself
         return replace(numeric, counterexample=replace(c, exact=f"not possible: exact evaluation raised {exc}"))
     nonzero = size > 0
