@@ -39,6 +39,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from ._errors import ClaimDefinitionWarning
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
                     Property, Shape, free_symbols)
+from .domains import positive
 from .nodes import Grad, Jacobian, sigmoid
 
 OPERATORS = ("flip_sign", "scale_2", "scale_half", "drop_transpose", "add_transpose", "swap_product",
@@ -112,9 +113,9 @@ class Mutant:
                      defined_at=c.defined_at)
 
     def equivalence_claims(self) -> list[tuple[str, Claim]]:
-        """Identities whose proof shows the mutant says the same as the original."""
-        return [(why, _identity_claim(self, f"{self.id}.equivalence_{k}", lhs, rhs))
-                for k, (why, lhs, rhs) in enumerate(_equivalences(self))]
+        """Identities whose proof shows the mutant says the same as the original (those that can
+        be stated: an ill-formed one is left out, and so is not proved)."""
+        return _safe_equivalence_claims(self)
 
 
 def _claim(**fields) -> Claim:
@@ -495,8 +496,11 @@ def _identity_claim(m: Mutant, cid: str, lhs, rhs) -> Claim:
     c = m.original
     sizes = {k: (v, v) for k, v in m.sizes.items()} if m.sizes is not None else dict(c.sizes)
     symbolic_sizes = (dict(m.sizes),) if m.sizes is not None else c.symbolic_sizes
+    domain = dict(c.domain)
+    if isinstance(m.statement, Algorithmic):  # the step is bound in the claim, free in the identity
+        domain[str(m.statement.step.name)] = positive()
     return _claim(id=cid, title=f"equivalence of {m.id}", source=c.source, statement=Identity(lhs, rhs),
-                 domain=c.domain, sizes=sizes, symbolic_sizes=symbolic_sizes,
+                 domain=domain, sizes=sizes, symbolic_sizes=symbolic_sizes,
                  size_rule=c.size_rule if m.sizes is None else None, defined_at=c.defined_at)
 
 
@@ -540,7 +544,7 @@ def prove_equivalence(mutant: Mutant, budget: float) -> str:
     """The first equivalence of `mutant` the symbolic path proves, or '' (never assumed)."""
     from .runner import symbolic_with_budget
 
-    for why, claim in _safe_equivalence_claims(mutant):
+    for why, claim in mutant.equivalence_claims():
         result, _ = symbolic_with_budget(claim, budget)
         if result.status == "proved":
             return f"{why} (proved by SymPy, {result.scope})"
@@ -548,10 +552,13 @@ def prove_equivalence(mutant: Mutant, budget: float) -> str:
 
 
 def _safe_equivalence_claims(mutant: Mutant) -> list:
-    try:
-        return mutant.equivalence_claims()
-    except Exception:  # an equivalence that cannot even be stated (e.g. ill-formed) is not proved
-        return []
+    out = []
+    for k, (why, lhs, rhs) in enumerate(_equivalences(mutant)):
+        try:
+            out.append((why, _identity_claim(mutant, f"{mutant.id}.equivalence_{k}", lhs, rhs)))
+        except Exception:  # an equivalence that cannot even be stated (e.g. ill-formed) is not proved
+            continue
+    return out
 
 
 def run_mutants(plans: list[MutationPlan], *, seed: int = 0, instances: int = 32, symbolic_budget: float = 30.0,
