@@ -29,3 +29,16 @@ def test_expectations():
     assert matches_expectation("refuted", "fails")
     assert not matches_expectation("refuted", "holds") and not matches_expectation("proved", "fails")
     assert not matches_expectation("inconsistent", "holds") and not matches_expectation("error", "fails")
+
+
+def _failed(check):
+    return NumericResult("failed", instances=10, counterexample=Counterexample(check, {}, {}, 1, 2, 1.0))
+
+
+def test_partial_proofs_do_not_contradict_a_counterexample_outside_them():
+    on_subfamily = SymbolicResult("proved", "n = 2, on the sub-family c = 0", subfamily="c = 0")
+    assert combine(on_subfamily, _failed("conclusion after each of 5 steps"))[0] == "refuted"
+    stationary = SymbolicResult("proved", "n = 2; stationarity", partial="minimality")
+    assert combine(stationary, _failed("no perturbation of the point lowers f"))[0] == "refuted"
+    # a counterexample to what was proved is still a disagreement, and is reported as one
+    assert combine(stationary, _failed("autodiff gradient at the point = 0"))[0] == "inconsistent"
