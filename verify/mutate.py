@@ -367,7 +367,8 @@ def _spread(items: list, limit: int) -> list:
     return [items[int(i * step)] for i in range(limit)]
 
 
-def sites(claim: Claim, statement, operators: Iterable[str] = OPERATORS, per_operator: int = 1) -> tuple[list[Site], dict]:
+def sites(claim: Claim, statement, operators: Iterable[str] = OPERATORS,
+          per_operator: int = 1) -> tuple[list[Site], dict]:
     """The mutation sites of a statement: for every operator and every expression of the
     statement, at most `per_operator` sites spread evenly over the expression's tree (all of them
     when there are fewer); and per operator the number of sites there are before sampling."""
@@ -659,7 +660,8 @@ def _pct(x: float | None) -> str:
 
 def _table(title: str, rows: dict[str, Tally]) -> list[str]:
     out = [f"### {title}", "", f"| {title.split()[-1]} | mutants | killed (refuted) | killed (undefined) | equivalent "
-           "| true (proved) | survived | kill rate | kill rate, killable |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| true (proved) | survived | kill rate | kill rate, killable |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for key in sorted(rows):
         t = rows[key]
         out.append(f"| `{key}` | {t.generated} | {t.killed} | {t.undefined} | {t.equivalent} | {t.true} | {t.survived} "
