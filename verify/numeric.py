@@ -76,6 +76,9 @@ class NumericResult:
     # instances drawn but left out of the decision because a kink argument was within
     # KINK_MARGIN of 0 (see verify.conditioning); the notes say how many were drawn
     near_kink: int = 0
+    # the largest |lhs - rhs| / tolerance over every check and instance: <= 1 when all pass; how
+    # close a passing claim came to failing (a seed sweep reports it)
+    tolerance_used: float = 0.0
     _worst_env: Any = field(default=None, repr=False, compare=False)
 
 
@@ -423,6 +426,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     drawn_total, kink_total, kink_names = 0, 0, set()
     conditions: list[float] = []
     inverts = False
+    tolerance_used = 0.0
     for index, sizes in enumerate(good):
         k = jax.random.fold_in(key, index)
         statement = claim.build(sizes)
@@ -495,6 +499,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
             scale = np.maximum(mag, extra.reshape(per_used))
             tol = claim.atol + rtol * scale
             ratio = err / tol
+            tolerance_used = max(tolerance_used, float(np.max(ratio)))
             rel = err / np.maximum(scale, 1e-300)
             c = comparisons.setdefault(p.name, [0, 0, 0.0, 0.0])
             c[0] += per_used
@@ -528,6 +533,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
         return NumericResult("error", message="no admissible sizes")
     return NumericResult(status, total, tuple(good), comps, ill_text, counter, tolerance, "", tuple(notes),
                          worst_condition=max(conditions) if inverts and conditions else None, near_kink=kink_total,
+                         tolerance_used=tolerance_used,
                          _worst_env=(worst[1], worst[2], worst[3]) if worst is not None else None)
 
 

@@ -38,6 +38,7 @@ class SeedOutcome:
     numeric_status: str
     worst_condition: float | None = None  # None: the formula inverts no matrix
     near_kink: int = 0
+    tolerance_used: float = 0.0  # largest |lhs - rhs| / tolerance over the checks and instances
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,20 @@ class ClaimSweep:
     def near_kink(self) -> int:
         return sum(o.near_kink for o in self.outcomes)
 
+    @property
+    def closest_call(self) -> float | None:
+        """How close the numeric decision came to going the other way, as |lhs - rhs| / tolerance:
+        the largest over the seeds where every instance passed (<= 1; near 1 means nearly failed), or
+        the smallest per-seed maximum over the seeds with a failing instance (> 1; near 1 means the
+        counterexample barely cleared the tolerance).  None when neither applies (ill-formed, error)."""
+        passed = [o.tolerance_used for o in self.outcomes if o.numeric_status == "passed"]
+        failed = [o.tolerance_used for o in self.outcomes if o.numeric_status == "failed" and o.tolerance_used > 1]
+        if self.reference == "refuted" and failed:
+            return min(failed)
+        if passed:
+            return max(passed)
+        return min(failed) if failed else None
+
 
 def parse_seeds(text: str) -> list[int]:
     """'20' -> seeds 0..19; '0,3,7' -> those seeds; '5-9' -> 5..9 (ranges and lists combine)."""
@@ -117,7 +132,7 @@ def _numeric(claim: Claim, seed: int, instances: int):
 
 def _outcome(seed: int, verdict: str, reason: str, numeric) -> SeedOutcome:
     return SeedOutcome(seed, verdict, reason, numeric.status, getattr(numeric, "worst_condition", None),
-                       getattr(numeric, "near_kink", 0))
+                       getattr(numeric, "near_kink", 0), getattr(numeric, "tolerance_used", 0.0))
 
 
 def sweep_claims(claims: Sequence[Claim], seeds: Sequence[int], *, instances: int = 64,
@@ -164,17 +179,22 @@ def _cond_text(kappa: float | None) -> str:
     return "inf" if math.isinf(kappa) else f"{kappa:.2g}"
 
 
+def _ratio_text(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio:.1e}"
+
+
 def table_rows(sweeps: Sequence[ClaimSweep]) -> list[tuple[str, ...]]:
     rows = []
     for s in sweeps:
         rows.append((s.id, s.reference, f"{s.changes}/{len(s.outcomes)}",
                      ",".join(map(str, s.changed_seeds)) or "-",
-                     "yes" if s.all_match_expectation else "NO", _cond_text(s.worst_condition), str(s.near_kink)))
+                     "yes" if s.all_match_expectation else "NO", _cond_text(s.worst_condition), str(s.near_kink),
+                     _ratio_text(s.closest_call)))
     return rows
 
 
 HEADER = ("claim", "verdict (majority)", "changes", "changed seeds", "all match expectation",
-          "worst condition number", "near-kink instances excluded")
+          "worst condition number", "near-kink instances excluded", "closest call (err/tol)")
 
 
 def text_table(sweeps: Sequence[ClaimSweep]) -> str:
@@ -203,8 +223,9 @@ def sweep_json(sweeps: Sequence[ClaimSweep], seeds: Sequence[int], *, instances:
             "all_match_expectation": s.all_match_expectation,
             "worst_condition": None if s.worst_condition is None else
             ("inf" if math.isinf(s.worst_condition) else s.worst_condition),
-            "near_kink_excluded": s.near_kink,
+            "near_kink_excluded": s.near_kink, "closest_call": s.closest_call,
             "per_seed": [{"seed": o.seed, "verdict": o.verdict, "numeric": o.numeric_status,
+                          "tolerance_used": o.tolerance_used,
                           "worst_condition": None if o.worst_condition is None else
                           ("inf" if math.isinf(o.worst_condition) else o.worst_condition),
                           "near_kink_excluded": o.near_kink,
@@ -244,5 +265,9 @@ def sweep_markdown(sweeps: Sequence[ClaimSweep], seeds: Sequence[int], *, instan
     lines += ["", "Worst condition number: the largest 2-norm condition number of a matrix the formula inverts, "
               "over every instance of every seed (`-`: it inverts none); each instance's relative tolerance grows "
               "with its own (see verify/conditioning.py). Near-kink instances: drawn instances whose kink argument "
-              "(of Abs, sign, Max, ...) was within 1e-6 of 0, left out of the decision, summed over the seeds.", ""]
+              "(of Abs, sign, Max, ...) was within 1e-6 of 0, left out of the decision, summed over the seeds. "
+              "Closest call: |lhs - rhs| / tolerance at the instance nearest to flipping the numeric decision: for a "
+              "claim that passes, the largest over all seeds (below 1; the closer to 1, the nearer to a flaky "
+              "failure); for a refuted claim, the weakest seed's strongest violation (above 1; the closer to 1, the "
+              "nearer to a missed counterexample); `-` for ill-formed claims.", ""]
     return "\n".join(lines)
