@@ -20,9 +20,9 @@ import numpy as np
 import sympy as sp
 
 from ._errors import EvaluationError, ShapeMismatch
-from .conditioning import KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, tolerance_text
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property,
                     Shape, size_assignment_ok, symbol_shapes)
+from .conditioning import KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, tolerance_text
 from .evaluate import evaluate, jax_backend
 from .nodes import Grad
 
@@ -477,7 +477,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
                                  message=f"at sizes {sizes}: {int(np.sum(kink))} of {len(kink)} instances drawn are "
                                          f"within {KINK_MARGIN:g} of a kink of {', '.join(sorted(kink_names))}; if the "
                                          "claim is about the kink, set about_kink=True on it")
-        env, results, kappa = jax.tree_util.tree_map(lambda a: a[keep], (env, results, kappa))
+        env, results, kappa = jax.tree_util.tree_map(lambda a, keep=keep: a[keep], (env, results, kappa))
         per_used = len(keep)
         conditions.append(float(np.max(kappa)))
         rtol = effective_rtol(claim.rtol, kappa)
