@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     def on_seed(seed, done, elapsed):
         seconds.append(elapsed)
         odd = [f"{c.id} {o.verdict}" for c, o in done if o.verdict != sweeps_so_far.setdefault(c.id, o.verdict)]
-        print(f"seed {seed}: {len(done)} claims in {elapsed:.0f} s" + (f"; differs from the first seed: "
+        print(f"seed {seed}: {len(done)} claims in {elapsed:.0f} s" + ("; differs from the first seed: "
               + ", ".join(odd) if odd else ""), flush=True)
 
     sweeps_so_far: dict[str, str] = {}

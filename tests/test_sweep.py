@@ -53,12 +53,25 @@ def test_worst_condition_and_kinks_are_taken_over_the_seeds():
     assert ClaimSweep(TRUE, "proved", outcomes[1:2]).worst_condition is None
 
 
+def test_closest_call_is_the_instance_nearest_to_flipping():
+    def outcome(seed, status, used):
+        return SeedOutcome(seed, "proved" if status == "passed" else "refuted", "", status, tolerance_used=used)
+
+    passing = ClaimSweep(TRUE, "proved", (outcome(0, "passed", 0.1), outcome(1, "passed", 0.3)))
+    assert passing.closest_call == 0.3
+    refuted = ClaimSweep(FALSE, "disproved", (outcome(0, "failed", 5.0), outcome(1, "failed", 1e6)))
+    assert refuted.closest_call == 5.0
+    ill_formed = ClaimSweep(FALSE, "disproved", (outcome(0, "failed", 0.0),))
+    assert ill_formed.closest_call is None
+
+
 def test_sweep_of_a_true_and_a_false_claim():
     sweeps = sweep_claims([TRUE, FALSE], [0, 1, 2], instances=8, symbolic_budget=20)
     by_id = {s.id: s for s in sweeps}
     assert by_id[TRUE.id].verdicts == ("proved",) * 3
     assert by_id[FALSE.id].verdicts == ("refuted",) * 3
     assert all(s.changes == 0 and s.all_match_expectation for s in sweeps)
+    assert by_id[TRUE.id].closest_call < 1 < by_id[FALSE.id].closest_call
     assert [o.seed for o in by_id[TRUE.id].outcomes] == [0, 1, 2]
     table = text_table(sweeps)
     assert TRUE.id in table and "0/3" in table

@@ -20,9 +20,9 @@ import numpy as np
 import sympy as sp
 
 from ._errors import EvaluationError, ShapeMismatch
-from .conditioning import KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, tolerance_text
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property,
                     Shape, size_assignment_ok, symbol_shapes)
+from .conditioning import KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, tolerance_text
 from .evaluate import evaluate, jax_backend
 from .nodes import Grad
 
@@ -76,6 +76,9 @@ class NumericResult:
     # instances drawn but left out of the decision because a kink argument was within
     # KINK_MARGIN of 0 (see verify.conditioning); the notes say how many were drawn
     near_kink: int = 0
+    # the largest |lhs - rhs| / tolerance over every check and instance: <= 1 when all pass; how
+    # close a passing claim came to failing (a seed sweep reports it)
+    tolerance_used: float = 0.0
     _worst_env: Any = field(default=None, repr=False, compare=False)
 
 
@@ -427,6 +430,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     drawn_total, kink_total, kink_names = 0, 0, set()
     conditions: list[float] = []
     inverts = False
+    tolerance_used = 0.0
     for index, sizes in enumerate(good):
         k = jax.random.fold_in(key, index)
         statement = claim.build(sizes)
@@ -477,7 +481,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
                                  message=f"at sizes {sizes}: {int(np.sum(kink))} of {len(kink)} instances drawn are "
                                          f"within {KINK_MARGIN:g} of a kink of {', '.join(sorted(kink_names))}; if the "
                                          "claim is about the kink, set about_kink=True on it")
-        env, results, kappa = jax.tree_util.tree_map(lambda a: a[keep], (env, results, kappa))
+        env, results, kappa = jax.tree_util.tree_map(lambda a, keep=keep: a[keep], (env, results, kappa))
         per_used = len(keep)
         conditions.append(float(np.max(kappa)))
         rtol = effective_rtol(claim.rtol, kappa)
@@ -501,6 +505,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
             scale = np.maximum(mag, extra.reshape(per_used))
             tol = claim.atol + rtol * scale
             ratio = err / tol
+            tolerance_used = max(tolerance_used, float(np.max(ratio)))
             rel = err / np.maximum(scale, 1e-300)
             c = comparisons.setdefault(p.name, [0, 0, 0.0, 0.0])
             c[0] += per_used
@@ -534,6 +539,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
         return NumericResult("error", message="no admissible sizes")
     return NumericResult(status, total, tuple(good), comps, ill_text, counter, tolerance, "", tuple(notes),
                          worst_condition=max(conditions) if inverts and conditions else None, near_kink=kink_total,
+                         tolerance_used=tolerance_used,
                          _worst_env=(worst[1], worst[2], worst[3]) if worst is not None else None)
 
 
