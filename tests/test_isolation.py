@@ -252,11 +252,12 @@ def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch, interruptio
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
 
 
-def _default_sigint():
-    """Ctrl-C as an interactive shell delivers it: a shell that starts jobs in the background
-    (nohup, `&`, some CI runners) leaves SIGINT ignored, and Python then never raises
-    KeyboardInterrupt; these tests are about the default disposition."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+# Ctrl-C as an interactive shell delivers it.  A shell that starts jobs in the background (nohup,
+# `&`, some CI runners) leaves SIGINT ignored, and Python then never raises KeyboardInterrupt;
+# the CLI under test gets the default disposition back before it starts (no preexec_fn: forking
+# this JAX-using process to run one would risk a deadlock).
+_CLI_WITH_DEFAULT_SIGINT = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                            "sys.argv[0] = 'cli'; runpy.run_module('cli', run_name='__main__')")
 
 
 def test_ctrl_c_waits_until_a_report_and_its_index_are_written():
@@ -337,10 +338,10 @@ def test_interrupted_run_stops_its_children_and_keeps_complete_reports(tmp_path,
                                                       "claims": [previous_record]}))
     marker = f"DLVERIFY_ISOLATION_TEST={uuid.uuid4().hex}"
     env = {**os.environ, "PYTHONPATH": str(ROOT), marker.split("=")[0]: marker.split("=")[1]}
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "run", "--claims", str(claims), "--reports", str(reports),
+    proc = subprocess.Popen([sys.executable, "-c", _CLI_WITH_DEFAULT_SIGINT, "run", "--claims", str(claims),
+                             "--reports", str(reports),
                              "--instances", "8", "--budget", "300", "--numeric-budget", "300"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=_default_sigint)
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         good_report = reports / "iso" / "iso.a.good.md"
         deadline = time.monotonic() + TOO_LONG
