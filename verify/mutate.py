@@ -104,13 +104,18 @@ class Mutant:
 
     def as_claim(self) -> Claim:
         c = self.original
-        sizes = {k: (v, v) for k, v in self.sizes.items()} if self.sizes is not None else dict(c.sizes)
-        symbolic_sizes = (dict(self.sizes),) if self.sizes is not None else c.symbolic_sizes
         return _claim(id=self.id, title=f"mutant {self.number} of {c.id}: {self.describe()}", source=c.source,
-                     statement=self.statement, domain=c.domain, sizes=sizes, expect="fails",
-                     notes=f"Mutant of {c.id} ({OPERATOR_TEXT[self.operator]}).", rtol=c.rtol, atol=c.atol,
-                     symbolic_sizes=symbolic_sizes, size_rule=c.size_rule if self.sizes is None else None,
-                     defined_at=c.defined_at)
+                      statement=self.statement, domain=c.domain, expect="fails",
+                      notes=f"Mutant of {c.id} ({OPERATOR_TEXT[self.operator]}).", rtol=c.rtol, atol=c.atol,
+                      defined_at=c.defined_at, **self.size_fields())
+
+    def size_fields(self) -> dict:
+        """The size ranges of a claim made from this mutant: the original's, or for a mutated
+        builder the one assignment it was mutated at."""
+        c = self.original
+        if self.sizes is None:
+            return {"sizes": dict(c.sizes), "symbolic_sizes": c.symbolic_sizes, "size_rule": c.size_rule}
+        return {"sizes": {k: (v, v) for k, v in self.sizes.items()}, "symbolic_sizes": (dict(self.sizes),)}
 
     def equivalence_claims(self) -> list[tuple[str, Claim]]:
         """Identities whose proof shows the mutant says the same as the original (those that can
@@ -495,14 +500,11 @@ def _equivalences(m: Mutant) -> list[tuple[str, Any, Any]]:
 
 def _identity_claim(m: Mutant, cid: str, lhs, rhs) -> Claim:
     c = m.original
-    sizes = {k: (v, v) for k, v in m.sizes.items()} if m.sizes is not None else dict(c.sizes)
-    symbolic_sizes = (dict(m.sizes),) if m.sizes is not None else c.symbolic_sizes
     domain = dict(c.domain)
     if isinstance(m.statement, Algorithmic):  # the step is bound in the claim, free in the identity
         domain[str(m.statement.step.name)] = positive()
     return _claim(id=cid, title=f"equivalence of {m.id}", source=c.source, statement=Identity(lhs, rhs),
-                 domain=domain, sizes=sizes, symbolic_sizes=symbolic_sizes,
-                 size_rule=c.size_rule if m.sizes is None else None, defined_at=c.defined_at)
+                  domain=domain, defined_at=c.defined_at, **m.size_fields())
 
 
 # --- running -------------------------------------------------------------------------------------
@@ -513,7 +515,7 @@ class MutantOutcome:
     mutant: Mutant
     verdict: str
     reason: str
-    status: str  # killed | equivalent | survived
+    status: str  # one of STATUSES (see status_of)
     equivalence: str = ""  # why, for an equivalent mutant
     seconds_symbolic: float = 0.0
     seconds_numeric: float = 0.0

@@ -21,7 +21,7 @@ import sympy as sp
 
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
-                    Property, Shape, size_assignment_ok, symbol_shapes)
+                    Property, Shape, _concrete, size_assignment_ok, symbol_shapes)
 from .evaluate import EXACT, evaluate
 from .nodes import Grad
 from .shapes import conditions, equal_shape_conditions
@@ -326,10 +326,13 @@ def _compare_pairs(claim, statement, sizes, steps) -> SymbolicResult:
     return SymbolicResult("proved", scope_of(claim, sizes), tuple(steps))
 
 
+def _shape_at(symbol: sp.MatrixSymbol, sizes: dict) -> tuple[int, int]:
+    return tuple(_concrete(d, sizes, None) for d in symbol.shape)
+
+
 def _subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list) -> SymbolicResult:
     base = generic_env(claim, sizes)
-    rows, cols = (int(sp.sympify(d, strict=True).xreplace({sp.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}))
-                  for d in st.wrt.shape)
+    rows, cols = _shape_at(st.wrt, sizes)
     w = sp.Matrix(rows, cols, lambda i, j: sp.Dummy(f"w{i}{j}", real=True))
     for description, substitution in st.cases:
         by_name = {str(k): sp.sympify(v, strict=True) for k, v in substitution.items()}
@@ -401,10 +404,7 @@ def _convex_plus_l1(claim: Claim, st: Minimiser, env: dict, w) -> str:
         if coefficient.has(*names.values()) or coefficient.has(*entries) or not coefficient.is_nonnegative:
             return ""
     smooth = g.xreplace({a: 0 for a in names.values()})
-    hess = sp.hessian(smooth, entries)
-    minors = [hess.extract(list(idx), list(idx)).det() for k in range(1, hess.rows + 1)
-              for idx in itertools.combinations(range(hess.rows), k)]
-    if not all(_provably_nonnegative(m) for m in minors):
+    if not all(_provably_nonnegative(m) for m in _principal_minors(sp.hessian(smooth, entries))):
         return ""
     return ("Convexity: f is a smooth part whose Hessian has non-negative principal minors, plus non-negative "
             "multiples of |w_i|.")
@@ -426,6 +426,12 @@ def _bound_exponentials(matrix):
     return matrix.replace(lambda e: isinstance(e, sp.exp), bound), bool(names)
 
 
+def _principal_minors(m) -> list:
+    """Every principal minor of a square matrix (all are >= 0 iff it is PSD, for symmetric m)."""
+    return [m.extract(list(idx), list(idx)).det() for k in range(1, m.rows + 1)
+            for idx in itertools.combinations(range(m.rows), k)]
+
+
 def _provably_nonnegative(expr) -> bool:
     return bool(sp.factor(sp.cancel(sp.together(expr))).is_nonnegative) or bool(sp.simplify(expr).is_nonnegative)
 
@@ -441,8 +447,7 @@ def _property(claim: Claim, st: Property, sizes: dict, steps: list) -> SymbolicR
         value, bounded = _bound_exponentials(sp.ImmutableMatrix(value))
         if bounded:
             steps.append("Each exp(u) with u <= 0 is written 1/(1 + t) with t >= 0 (it lies in (0, 1]).")
-        minors = [value.extract(list(idx), list(idx)).det() for k in range(1, n + 1)
-                  for idx in itertools.combinations(range(n), k)]
+        minors = _principal_minors(value)
         facts = [_provably_nonnegative(m) for m in minors]
         if all(facts):
             steps.append(f"All {len(minors)} principal minors are non-negative (SymPy's assumptions).")
@@ -472,8 +477,7 @@ def _algorithmic(claim: Claim, st: Algorithmic, sizes: dict, steps: list) -> Sym
     eta = sp.Symbol("eta_step", positive=True)
     update = evaluate(st.update, {**env, str(st.step.name): eta}, EXACT)
     if st.step_rule == "exact_line_search":
-        phi = sp.sympify(evaluate(st.cost, {**env, state: update}, EXACT), strict=True)
-        phi = phi[0, 0] if isinstance(phi, sp.MatrixBase) else phi
+        phi = _along_update(st, env, update)
         solutions = sp.solve(sp.diff(phi, eta), eta)
         if len(solutions) != 1:
             return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
@@ -505,14 +509,18 @@ def _algorithmic(claim: Claim, st: Algorithmic, sizes: dict, steps: list) -> Sym
     return SymbolicResult("undecided", scope, tuple(steps), "the conclusion did not reduce to 0 symbolically")
 
 
+def _along_update(st: Algorithmic, env: dict, update):
+    """phi(eta) = cost(update(eta)) as a scalar SymPy expression."""
+    phi = sp.sympify(evaluate(st.cost, {**env, str(st.state.name): update}, EXACT), strict=True)
+    return phi[0, 0] if isinstance(phi, sp.MatrixBase) else phi
+
+
 def _negative_step_at(claim: Claim, st: Algorithmic, sizes: dict, restriction: dict, tries: int = 3) -> str:
     """The stationary step at a few exact members of the domain; '' when it is positive at all."""
     eta = sp.Symbol("eta_step", positive=True)
     for k, env in enumerate(rational_envs(claim, sizes, tries, seed=1)):
-        env = {**env, **{name: value for name, value in restriction.items()}, str(st.step.name): eta}
-        update = evaluate(st.update, env, EXACT)
-        phi = sp.sympify(evaluate(st.cost, {**env, str(st.state.name): update}, EXACT), strict=True)
-        phi = phi[0, 0] if isinstance(phi, sp.MatrixBase) else phi
+        env = {**env, **restriction}
+        phi = _along_update(st, env, evaluate(st.update, {**env, str(st.step.name): eta}, EXACT))
         roots = sp.solve(sp.diff(phi, eta), eta)
         if not roots:  # with eta declared positive, SymPy drops negative roots
             plain = sp.Symbol("eta_any", real=True)
@@ -572,9 +580,7 @@ def check_symbolic(claim: Claim) -> SymbolicResult:
 
 def _hessian(claim: Claim, st: Minimiser, env: dict):
     """The Hessian of `f` with respect to the entries of `wrt`, and the entries (symbols)."""
-    rows, cols = (int(sp.sympify(d, strict=True).xreplace({sp.Symbol(k, integer=True, positive=True): v
-                                                           for k, v in env.items() if isinstance(v, int)}))
-                  for d in st.wrt.shape)
+    rows, cols = _shape_at(st.wrt, {k: v for k, v in env.items() if isinstance(v, int)})
     entries = [sp.Symbol(f"{st.wrt.name}_{i}_{j}", real=True) for i in range(rows) for j in range(cols)]
     value = evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(rows, cols, entries)}, EXACT)
     value = value[0, 0] if isinstance(value, sp.MatrixBase) else value
@@ -587,9 +593,7 @@ def _second_order(claim: Claim, st: Minimiser, sizes: dict) -> tuple[str, str, t
     a negative eigenvalue: a stationary point that is not a minimum) or `unknown`."""
     try:
         hess, entries = _within(20.0, _hessian, claim, st, generic_env(claim, sizes))
-        n = hess.rows
-        minors = [hess.extract(list(idx), list(idx)).det() for k in range(1, n + 1)
-                  for idx in itertools.combinations(range(n), k)]
+        minors = _principal_minors(hess)
         if _within(20.0, lambda: all(_provably_nonnegative(m) for m in minors)):
             return "convex", (f"Second order: all {len(minors)} principal minors of the Hessian of f are "
                               "non-negative everywhere (SymPy's assumptions), so f is convex."), ()
