@@ -20,6 +20,7 @@ y = sp.MatrixSymbol("y", m, 1)
 w = sp.MatrixSymbol("w", n, 1)
 t = sp.Symbol("t", real=True)
 lam = sp.Symbol("lam", positive=True)
+u = sp.MatrixSymbol("u", 1, 1)
 
 MAT = {A: domains.general(), B: domains.general(), x: domains.vector()}
 
@@ -48,9 +49,13 @@ CASES = [
                                                  Gradient(x.T * A * x, x, 2 * A * x), MAT), {"refuted"}),
     ("gradient_missing_two", lambda: claim("gradient_missing_two",
                                            Gradient(scalar(x.T * x), x, x), {x: domains.vector()}), {"refuted"}),
-    ("gradient_sigmoid", lambda: claim("gradient_sigmoid", Gradient(sp.log(sigmoid(t)) * sp.Identity(1), sp.MatrixSymbol("u", 1, 1), sp.ZeroMatrix(1, 1)) if False else
-                                       Identity(sp.diff(sp.log(sigmoid(t)), t), 1 - sigmoid(t)), {t: domains.real()}, {}),
-     {"proved"}),
+    # gradient through autodiff: d/du log sigmoid(u) = 1 - sigmoid(u); the slip writes sigmoid(u)
+    ("gradient_sigmoid", lambda: claim("gradient_sigmoid", Gradient(sp.log(sigmoid(u[0, 0])), u,
+                                                                    sp.ImmutableMatrix([[1 - sigmoid(u[0, 0])]])),
+                                       {u: domains.vector()}, {}), {"proved"}),
+    ("gradient_sigmoid_slip", lambda: claim("gradient_sigmoid_slip", Gradient(sp.log(sigmoid(u[0, 0])), u,
+                                                                              sp.ImmutableMatrix([[sigmoid(u[0, 0])]])),
+                                            {u: domains.vector()}, {}), {"refuted"}),
     # derivation: each step; the broken one is found
     ("derivation_true", lambda: claim("derivation_true", Derivation(((A + B).T * x, A.T * x + B.T * x, (A.T + B.T) * x)),
                                       {**MAT}), {"proved"}),

@@ -35,10 +35,18 @@ def _failed(check):
     return NumericResult("failed", instances=10, counterexample=Counterexample(check, {}, {}, 1, 2, 1.0))
 
 
-def test_partial_proofs_do_not_contradict_a_counterexample_outside_them():
-    on_subfamily = SymbolicResult("proved", "n = 2, on the sub-family c = 0", subfamily="c = 0")
-    assert combine(on_subfamily, _failed("conclusion after each of 5 steps"))[0] == "refuted"
-    stationary = SymbolicResult("proved", "n = 2; stationarity", partial="minimality")
-    assert combine(stationary, _failed("no perturbation of the point lowers f"))[0] == "refuted"
-    # a counterexample to what was proved is still a disagreement, and is reported as one
-    assert combine(stationary, _failed("autodiff gradient at the point = 0"))[0] == "inconsistent"
+def _failed_at(sizes, confirmed):
+    return NumericResult("failed", instances=10, counterexample=Counterexample(
+        "left side = right side", sizes, {}, 1, 2, 1.0, exact_confirmed=confirmed))
+
+
+def test_a_proof_covers_only_its_sizes():
+    # SymPy proved it at n = 2; a counterexample at n = 3 confirmed exactly is outside the proof
+    at_two = SymbolicResult("proved", "entrywise at sizes n = 2", sizes=((("n", 2),),))
+    verdict, reason = combine(at_two, _failed_at({"n": 3}, True))
+    assert verdict == "refuted" and "outside the scope of the symbolic proof (entrywise at sizes n = 2)" in reason
+    # unconfirmed, or at the very sizes proved, the two paths disagree
+    assert combine(at_two, _failed_at({"n": 3}, None))[0] == "inconsistent"
+    assert combine(at_two, _failed_at({"n": 2}, True))[0] == "inconsistent"
+    # a general proof (no sizes) covers every size
+    assert combine(PROVED, _failed_at({"n": 3}, True))[0] == "inconsistent"

@@ -1,11 +1,16 @@
 """The symbolic path: decide a claim with SymPy, or say honestly that SymPy could not.
 
 Matrix claims are instantiated at small concrete sizes with explicit generic members of their
-domains (one SymPy symbol per free parameter; rotations as rational Cayley transforms) through
-the same evaluator as the numeric path.  Residuals are reduced with specific, cheap routines
-first (`expand`, `cancel`, rewriting to `exp`) and `simplify` last.  A residual that does not
-reduce to zero is *not* a disproof: the claim is disproved only when an exact member of the
-domain makes the two sides differ, and otherwise the result is `undecided` with the reason.
+domains (one SymPy symbol per free parameter; every component of a domain with several, such as
+the rotations and reflections of O(n)) through the same evaluator as the numeric path.  Residuals
+are reduced with specific, cheap routines first and `simplify` last (`verify.reduce`), and every
+"= 0" and every sign decision is cross-checked in 50-digit arithmetic at random points
+(`verify.crosscheck`) before it is accepted.  A residual that does not reduce to zero is *not* a
+disproof: the claim is disproved only when an exact member of the domain makes the two sides
+differ, and otherwise the result is `undecided` with the reason.
+
+"Proved" means the whole claim on its whole domain at the sizes stated: a proof on a sub-family
+(`symbolic_restriction`), at sizes outside `sizes=`, or of stationarity alone is not one.
 
 This module runs in a child process with a wall-clock budget (see `verify.runner`); it never
 imports JAX.  Results are plain frozen dataclasses of strings so that they cross processes.
@@ -14,213 +19,25 @@ imports JAX.  Results are plain frozen dataclasses of strings so that they cross
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import replace
 
-import numpy as np
 import sympy as sp
 
+from . import crosscheck
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
-                    Property, Shape, _concrete, size_assignment_ok, symbol_shapes)
+                    Property, Shape, size_assignment_ok, symbol_shapes)
 from .evaluate import EXACT, evaluate
+from .exact import (SymbolicResult, _fmt_sizes, _tex, component_choices, find_exact_counterexample, generic_env,
+                    provably_nonnegative, rational_envs, scope_of, symmetric_psd_proof)
+from .minimality import MINIMALITY_LEFT, minimality, subgradient_cases
 from .nodes import Grad
+from .reduce import CHEAP_REDUCERS, COSTLY_REDUCERS, reduce_to_zero
 from .shapes import conditions, equal_shape_conditions
 
-
-@dataclass(frozen=True)
-class SymbolicResult:
-    status: str  # proved | disproved | undecided
-    scope: str = ""
-    steps: tuple = ()
-    reason: str = ""
-    counterexample: tuple = ()  # (("name", "latex value"), ...) then lhs/rhs/residual lines
-    failed_step: int | None = None
-    subfamily: str = ""  # non-empty when a proof covers only a sub-family of the domain (e.g. "c = 0")
-    partial: str = ""  # what a "proved" leaves to the numeric path (e.g. "minimality")
+__all__ = ["SymbolicResult", "check_symbolic", "shape_conditions", "check_shapes", "reduce_to_zero"]
 
 
-def _exp_atoms_as_symbols(e):
-    """Rewrite tanh, sigmoid, ... in exp, then name every exp(...) atom: softmax-type expressions
-    become rational functions, which `cancel` decides quickly (no `simplify` needed)."""
-    e = e.rewrite(sp.exp)
-    atoms = sorted(e.atoms(sp.exp), key=sp.default_sort_key)
-    # exp(a + b) = exp(a) exp(b): split sums first so that the atoms are independent
-    e = sp.powsimp(sp.expand_power_exp(e), combine="base")
-    atoms = sorted(e.atoms(sp.exp), key=sp.default_sort_key)
-    names = {a: sp.Dummy("e", positive=True) for a in atoms}
-    return sp.cancel(sp.together(e.xreplace(names)))
-
-
-def _rational_normal_form(e):
-    """Zero test by exact rational-function arithmetic (SymPy's sparse polynomial fields).
-
-    Every function application (tanh(u), exp(u), sigmoid(u), log(u), ...) is named by a fresh
-    symbol, keyed by the function and its (recursively normalised, expanded) argument, so the
-    residual becomes a rational function over the rationals; it is zero iff the numerator is.
-    Sound (independent symbols can only hide identities, never invent them) and much faster
-    than `expand` on the residual of a deep network's chain rule."""
-    from sympy.polys.fields import sfield
-
-    names: dict = {}
-
-    def walk(x):
-        if x.is_Atom:
-            return x
-        args = [walk(a) for a in x.args]
-        if isinstance(x, (sp.Add, sp.Mul)) or (isinstance(x, sp.Pow) and x.exp.is_Integer):
-            return x.func(*args)
-        if x.func is sp.exp:
-            # exp(2a - b) = exp(a)**2 / exp(b): name exp of each primitive term, so that softmax
-            # identities between exp(a) and exp(2a) survive the renaming
-            factors = []
-            for term in sp.Add.make_args(sp.expand(args[0])):
-                coeff, rest = term.as_coeff_Mul()
-                if coeff.is_Integer and rest != 1:
-                    factors.append(name(sp.exp, (rest,)) ** int(coeff))
-                else:
-                    factors.append(name(sp.exp, (term,)))
-            return sp.Mul(*factors)
-        return name(x.func, tuple(sp.expand(a) for a in args))
-
-    def name(func, args):
-        key = (func, args)
-        if key not in names:
-            names[key] = sp.Dummy("f")
-        return names[key]
-
-    reduced = walk(sp.sympify(e, strict=True))
-    if not reduced.free_symbols:
-        return sp.nsimplify(reduced) if reduced.is_Float else reduced
-    _, value = sfield(reduced)
-    return 0 if value == 0 else e
-
-
-# (name, routine, time slice in seconds): each routine gets a bounded slice, so one that is slow
-# on a given residual gives way to the next instead of eating the claim's whole budget.
-CHEAP_REDUCERS = (
-    ("rational normal form over function atoms", _rational_normal_form, 10.0),
-    ("exp atoms as positive symbols, then cancel", _exp_atoms_as_symbols, 30.0),
-)
-COSTLY_REDUCERS = (("simplify", sp.simplify, None),)
-
-
-class _SliceOver(Exception):
-    pass
-
-
-def _within(seconds, fn, *args):
-    """fn(*args), or _SliceOver after `seconds` (SIGALRM; the symbolic path runs in a child's main
-    thread, where signals are delivered)."""
-    import signal
-    import threading
-
-    if seconds is None or threading.current_thread() is not threading.main_thread():
-        return fn(*args)
-
-    def stop(signum, frame):
-        raise _SliceOver()
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        return fn(*args)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def reduce_to_zero(residual, reducers=CHEAP_REDUCERS + COSTLY_REDUCERS) -> tuple[bool, str, object]:
-    """(is zero, the routine that showed it, what is left) for a scalar or matrix residual."""
-    entries = list(residual) if isinstance(residual, sp.MatrixBase) else [residual]
-    left = entries
-    functions = {type(a) for e in entries for a in sp.sympify(e, strict=True).atoms(sp.Function)}
-    if functions and functions <= {sp.exp}:
-        # softmax-type residuals: naming exp atoms and cancelling is the fast route
-        reducers = sorted(reducers, key=lambda r: r[1] is not _exp_atoms_as_symbols)
-    for name, routine, seconds in reducers:
-        try:
-            left = _within(seconds, lambda: [e if e == 0 else routine(e) for e in entries])
-        except _SliceOver:
-            continue
-        if all(e == 0 for e in left):
-            return True, name, 0
-    nonzero = [e for e in left if e != 0]
-    return False, "", nonzero[0] if nonzero else residual
-
-
-def _tex(expr, limit: int = 400) -> str:
-    text = sp.latex(expr)
-    return text if len(text) <= limit else text[: limit - 3] + r"\dots"
-
-
-def _fmt_sizes(sizes: dict) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items()))
-
-
-def generic_env(claim: Claim, sizes: dict, restriction: dict | None = None) -> dict:
-    env = dict(sizes)
-    for name, (shape, domain) in symbol_shapes(claim, sizes).items():
-        env[name] = domain.generic(name, shape)
-    for name, value in (restriction or {}).items():
-        env[str(name)] = sp.sympify(value, strict=True)
-    return env
-
-
-def rational_envs(claim: Claim, sizes: dict, count: int, seed: int = 0):
-    rng = np.random.default_rng(seed)
-    for _ in range(count):
-        env = dict(sizes)
-        for name, (shape, domain) in sorted(symbol_shapes(claim, sizes).items()):
-            env[name] = domain.rational(rng, shape)
-        yield env
-
-
-def _magnitude(value) -> tuple[float, bool]:
-    """(largest |entry|, whether every entry is rational) of an exact value.
-
-    Rationals are exact; anything else (transcendental in rationals: tanh(1/3), ...) is evaluated
-    with mpmath at 50 significant digits through `lambdify` (far faster than `evalf` on a large
-    expression), and a result below 1e-30 counts as 0."""
-    import mpmath
-
-    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
-    largest, rational = 0.0, True
-    for e in entries:
-        e = sp.nsimplify(e) if isinstance(e, sp.Float) else sp.sympify(e, strict=True)
-        if e.is_Rational:
-            largest = max(largest, abs(float(e)))
-            continue
-        rational = False
-        with mpmath.workdps(50):
-            number = abs(sp.lambdify([], e, modules="mpmath")())
-            if number > mpmath.mpf("1e-30"):
-                largest = max(largest, float(number))
-    return largest, rational
-
-
-def _nonzero(value) -> bool:
-    return _magnitude(value)[0] > 0
-
-
-def find_exact_counterexample(claim: Claim, sizes: dict, lhs, rhs, tries: int = 6, seed: int = 0):
-    """An exact (rational) member of the domain where lhs and rhs differ, or None."""
-    for env in rational_envs(claim, sizes, tries, seed):
-        a, b = evaluate(lhs, env, EXACT), evaluate(rhs, env, EXACT)
-        if isinstance(b, int) or (not isinstance(b, sp.MatrixBase) and b == 0 and isinstance(a, sp.MatrixBase)):
-            b = sp.zeros(*a.shape)
-        if _nonzero(a - b):
-            values = tuple((n, _tex(v)) for n, v in env.items() if n not in sizes)
-            return values + (("left side", _tex(a)), ("right side", _tex(b)))
-    return None
-
-
-def scope_of(claim: Claim, sizes: dict) -> str:
-    if not sizes:
-        return "general"
-    return f"entrywise at sizes {_fmt_sizes(sizes)}"
-
-
-# --- shape -----------------------------------------------------------------------------------
 
 
 def shape_conditions(statement) -> list:
@@ -274,8 +91,6 @@ def check_shapes(claim: Claim) -> tuple[list[str], dict | None, bool]:
 
 
 # --- kinds -------------------------------------------------------------------------------------
-
-
 def _pairs(statement) -> list[tuple[str, object, object]]:
     if isinstance(statement, Identity):
         return [("left side - right side", statement.lhs, statement.rhs)]
@@ -294,8 +109,13 @@ def _pairs(statement) -> list[tuple[str, object, object]]:
     return []
 
 
-def _compare_pairs(claim, statement, sizes, steps) -> SymbolicResult:
-    env = generic_env(claim, sizes)
+def _unsound(label: str, how: str, detail: str) -> str:
+    return (f"{label}: `{how}` reduced the residual to 0, but {detail}: that symbolic route was unsound here, so "
+            "its result is not used")
+
+
+def _compare_pairs(claim, statement, sizes, steps, members=None) -> SymbolicResult:
+    env = generic_env(claim, sizes, members=members)
     for index, (label, lhs, rhs) in enumerate(_pairs(statement)):
         a, b = evaluate(lhs, env, EXACT), evaluate(rhs, env, EXACT)
         if isinstance(rhs, sp.ZeroMatrix) or (rhs == 0 and isinstance(a, sp.MatrixBase)):
@@ -311,7 +131,13 @@ def _compare_pairs(claim, statement, sizes, steps) -> SymbolicResult:
         if not zero and not counter:
             zero, how, left = reduce_to_zero(residual, COSTLY_REDUCERS)
         if zero:
-            steps.append(f"{label}: reduced to 0 by `{how}`.")
+            check = crosscheck.equal_everywhere(a, b)
+            if not check.ok:
+                steps.append(_unsound(label, how, check.detail) + ".")
+                return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
+                                      _unsound(label, how, check.detail), (), failed)
+            steps.append(f"{label}: reduced to 0 by `{how}`; cross-checked at {check.points} random points in "
+                         f"{crosscheck.DIGITS}-digit arithmetic.")
             continue
         if counter:
             steps.append(f"{label}: does not vanish.")
@@ -326,88 +152,19 @@ def _compare_pairs(claim, statement, sizes, steps) -> SymbolicResult:
     return SymbolicResult("proved", scope_of(claim, sizes), tuple(steps))
 
 
-def _shape_at(symbol: sp.MatrixSymbol, sizes: dict) -> tuple[int, int]:
-    return tuple(_concrete(d, sizes, None) for d in symbol.shape)
-
-
-def _subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list) -> SymbolicResult:
-    base = generic_env(claim, sizes)
-    rows, cols = _shape_at(st.wrt, sizes)
-    w = sp.Matrix(rows, cols, lambda i, j: sp.Dummy(f"w{i}{j}", real=True))
-    for description, substitution in st.cases:
-        by_name = {str(k): sp.sympify(v, strict=True) for k, v in substitution.items()}
-        env = {}
-        for name, value in base.items():
-            if isinstance(value, sp.Basic):
-                value = value.xreplace({s: by_name[s.name] for s in value.free_symbols if s.name in by_name})
-            env[name] = value
-        point = evaluate(st.point, env, EXACT).applyfunc(sp.simplify)
-        f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(w)}, EXACT), strict=True)
-        if isinstance(f_w, sp.MatrixBase):
-            f_w = f_w[0, 0]
-        at_point = dict(zip(list(w), list(point)))
-        for k, (wk, pk) in enumerate(zip(list(w), list(point))):
-            d = sp.diff(f_w, wk)
-            if sp.simplify(pk) == 0:
-                right = sp.simplify(d.subs(sp.sign(wk), 1).xreplace(at_point))
-                left = sp.simplify(d.subs(sp.sign(wk), -1).xreplace(at_point))
-                ok = right.is_nonnegative and left.is_nonpositive
-                wrong = right.is_negative or left.is_positive
-                evidence = f"one-sided derivatives {_tex(left)} and {_tex(right)}"
-                steps.append(f"case {description}: coordinate {k + 1} of the point is 0; one-sided derivatives "
-                             f"${_tex(left)} \\le 0 \\le {_tex(right)}$: {'holds' if ok else 'not shown'}.")
-            else:
-                value = sp.simplify(d.xreplace(at_point))
-                ok = value == 0
-                wrong = value.is_zero is False
-                evidence = _tex(value)
-                steps.append(f"case {description}: coordinate {k + 1} is ${_tex(pk)}$ (nonzero); the derivative "
-                             f"there simplifies to ${_tex(value)}$.")
-            if not ok and wrong:
-                steps.append(f"case {description}: the optimality condition for coordinate {k + 1} fails for every "
-                             "member of this case.")
-                return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "",
-                                      (("case", description), ("coordinate", str(k + 1)),
-                                       ("point", _tex(pk)), ("derivative there", evidence)))
-            if not ok:
-                counter = find_exact_counterexample(claim, sizes, Grad(st.f, st.wrt, at=st.point),
-                                                    sp.ZeroMatrix(*st.wrt.shape)) if st.smooth else None
-                reason = f"case {description}: the optimality condition for coordinate {k + 1} was not shown"
-                if counter:
-                    return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), reason, counter)
-                return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps), reason)
-    convex = _convex_plus_l1(claim, st, base, w)
-    if not convex:
-        return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
-                              "the subgradient condition holds in every case, but SymPy did not show that f is a "
-                              "convex smooth function plus non-negative multiples of |w_i|, so it does not make "
-                              "the point a minimiser")
-    steps.append(convex)
-    steps.append("The subgradient optimality condition holds in every case; f being convex, it makes the point "
-                 "a global minimiser.")
-    return SymbolicResult("proved", scope_of(claim, sizes) + " (case split: " + "; ".join(d for d, _ in st.cases) + ")",
-                          tuple(steps))
-
-
-def _convex_plus_l1(claim: Claim, st: Minimiser, env: dict, w) -> str:
-    """A sentence when f = (smooth, convex) + sum_k c_k |w_k| with every c_k >= 0 is shown, else ''."""
-    f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(w)}, EXACT), strict=True)
-    f_w = f_w[0, 0] if isinstance(f_w, sp.MatrixBase) else f_w
-    entries = list(w)
-    names = {sp.Abs(wk): sp.Dummy(f"a{k}", nonnegative=True) for k, wk in enumerate(entries)}
-    g = sp.expand(f_w.xreplace(names))
-    kinks = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside, sp.Piecewise)
-    if any(atom.has(*entries) for atom in g.atoms(*kinks)):
-        return ""  # a kink of w other than |w_k|: not of the convex-plus-L1 form this proof needs
-    for a in names.values():
-        coefficient = sp.diff(g, a)
-        if coefficient.has(*names.values()) or coefficient.has(*entries) or not coefficient.is_nonnegative:
-            return ""
-    smooth = g.xreplace({a: 0 for a in names.values()})
-    if not all(_provably_nonnegative(m) for m in _principal_minors(sp.hessian(smooth, entries))):
-        return ""
-    return ("Convexity: f is a smooth part whose Hessian has non-negative principal minors, plus non-negative "
-            "multiples of |w_i|.")
+def _smooth_minimiser(claim: Claim, st: Minimiser, sizes: dict, steps: list, members=None) -> SymbolicResult:
+    """Stationarity (and the independent closed form, if given), then minimality."""
+    first = _compare_pairs(claim, st, sizes, steps, members)
+    if first.status != "proved":
+        return first
+    verdict, text, counter = minimality(claim, st, sizes, members)
+    steps = list(first.steps) + [text]
+    if verdict == "not_minimal":
+        return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "", counter)
+    if verdict == "convex":
+        return SymbolicResult("proved", scope_of(claim, sizes) + "; stationarity and convexity: a global minimiser",
+                              tuple(steps))
+    return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps), MINIMALITY_LEFT)
 
 
 def _bound_exponentials(matrix):
@@ -426,53 +183,104 @@ def _bound_exponentials(matrix):
     return matrix.replace(lambda e: isinstance(e, sp.exp), bound), bool(names)
 
 
-def _principal_minors(m) -> list:
-    """Every principal minor of a square matrix (all are >= 0 iff it is PSD, for symmetric m)."""
-    return [m.extract(list(idx), list(idx)).det() for k in range(1, m.rows + 1)
-            for idx in itertools.combinations(range(m.rows), k)]
+def _special_envs(claim: Claim, sizes: dict):
+    """Exact members at the edges SymPy's random draws rarely hit: each scalar symbol at 0, 1 and
+    -1 where its domain has them (kinks of Max, Abs and sign sit at 0)."""
+    scalars = {name: domain for name, (shape, domain) in symbol_shapes(claim, sizes).items() if not shape}
+    if not scalars:
+        return
+    base = next(rational_envs(claim, sizes, 1, seed=3))
+    for value in (0.0, 1.0, -1.0):
+        env = dict(base)
+        for name, domain in scalars.items():
+            exact = domain.rationalize(value)
+            if exact is not None:
+                env[name] = exact
+        yield env
 
 
-def _provably_nonnegative(expr) -> bool:
-    return bool(sp.factor(sp.cancel(sp.together(expr))).is_nonnegative) or bool(sp.simplify(expr).is_nonnegative)
+def _violates(value, relation: str) -> bool:
+    """Whether an exact value breaks the relation (decided exactly, or at 50 digits)."""
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    if relation == "psd":
+        m = sp.Matrix(value)
+        sym = (m + m.T) / 2
+        return all(x.is_Rational for x in sym) and sym.is_positive_semidefinite is False
+    for e in entries:
+        e = sp.sympify(e, strict=True)
+        number = e if e.is_Rational else sp.N(e, 50)
+        if not number.is_number or not number.is_real:
+            continue
+        if (relation == "nonnegative" and number < 0) or (relation == "positive" and number <= 0):
+            return True
+    return False
 
 
-def _property(claim: Claim, st: Property, sizes: dict, steps: list) -> SymbolicResult:
+def _property_counterexample(claim: Claim, st: Property, sizes: dict, steps: list) -> SymbolicResult | None:
+    envs = itertools.chain(rational_envs(claim, sizes, 8), _special_envs(claim, sizes))
+    for env in envs:
+        value = evaluate(st.expr, env, EXACT)
+        if _violates(value, st.relation):
+            shown = (("value", _tex(value)),)
+            if st.relation == "psd":
+                m = sp.Matrix(value)
+                shown = (("matrix", _tex(m)), ("eigenvalues of its symmetric part", _tex(list(((m + m.T) / 2).eigenvals()))))
+            steps.append(f"An exact member of the domain breaks the relation ({st.relation}) (below).")
+            return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "",
+                                  tuple((k, _tex(v)) for k, v in env.items() if k not in sizes) + shown)
+    return None
+
+
+def _property(claim: Claim, st: Property, sizes: dict, steps: list, members=None) -> SymbolicResult:
     if st.local_min_of is not None:
         return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
                               "the property is evaluated at a local minimiser, which is found numerically; "
                               "SymPy has no closed form for it")
-    value = evaluate(st.expr, generic_env(claim, sizes), EXACT)
+    counter = _property_counterexample(claim, st, sizes, steps)
+    if counter is not None:
+        return counter
+    value = evaluate(st.expr, generic_env(claim, sizes, members=members), EXACT)
     if st.relation == "psd":
-        n = value.rows
-        value, bounded = _bound_exponentials(sp.ImmutableMatrix(value))
-        if bounded:
+        # PSD means x^T M x >= 0 for every x: a property of the symmetric part (M + M^T) / 2, which
+        # is what the numeric path tests too (principal minors of a non-symmetric M decide nothing)
+        m = sp.ImmutableMatrix(value)
+        if not (m - m.T).is_zero_matrix:
+            steps.append("The matrix is not symmetric as written: PSD is decided on its symmetric part (M + M^T)/2 "
+                         "(x^T M x = x^T (M + M^T)/2 x).")
+            m = sp.ImmutableMatrix((m + m.T) / 2)
+        bounded, was_bounded = _bound_exponentials(m)
+        if was_bounded:
             steps.append("Each exp(u) with u <= 0 is written 1/(1 + t) with t >= 0 (it lies in (0, 1]).")
-        minors = _principal_minors(value)
-        facts = [_provably_nonnegative(m) for m in minors]
-        if all(facts):
-            steps.append(f"All {len(minors)} principal minors are non-negative (SymPy's assumptions).")
-            return SymbolicResult("proved", scope_of(claim, sizes), tuple(steps))
-        for env in rational_envs(claim, sizes, 6):
-            m = evaluate(st.expr, env, EXACT)
-            if not all(x.is_Rational for x in m):
-                break
-            if m.is_positive_semidefinite is False:
-                return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps),
-                                      "", tuple((k, _tex(v)) for k, v in env.items() if k not in sizes)
-                                      + (("matrix", _tex(m)), ("eigenvalues", _tex(list(m.eigenvals())))))
+        shown, text = symmetric_psd_proof(bounded)
+        if shown:
+            check = crosscheck.psd_everywhere(m)  # the matrix itself, before the exp bound
+            if check.ok:
+                steps.append(text)
+                return SymbolicResult("proved", scope_of(claim, sizes), tuple(steps))
+            text = f"the proof did not survive a 50-digit check: {check.detail}"
+        if text:
+            steps.append(text)
         return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
                               "SymPy's assumptions could not decide the sign of every principal minor")
-    simplified = sp.simplify(value)
-    decided = simplified.is_nonnegative if st.relation == "nonnegative" else simplified.is_positive
-    if decided:
-        steps.append(f"${_tex(simplified)}$ is {st.relation} by SymPy's assumptions.")
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    decided = []
+    for e in entries:
+        simplified = sp.simplify(e)
+        ok = simplified.is_nonnegative if st.relation == "nonnegative" else simplified.is_positive
+        decided.append(bool(ok) and crosscheck.sign_everywhere(e, st.relation).ok)
+        if not decided[-1]:
+            break
+    if all(decided):
+        what = f"${_tex(sp.simplify(entries[0]))}$ is" if len(entries) == 1 else f"each of the {len(entries)} entries is"
+        steps.append(f"{what} {st.relation} by SymPy's assumptions (cross-checked at random points in "
+                     f"{crosscheck.DIGITS}-digit arithmetic).")
         return SymbolicResult("proved", scope_of(claim, sizes), tuple(steps))
     return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps), "SymPy could not decide the sign")
 
 
-def _algorithmic(claim: Claim, st: Algorithmic, sizes: dict, steps: list) -> SymbolicResult:
+def _algorithmic(claim: Claim, st: Algorithmic, sizes: dict, steps: list, members=None) -> SymbolicResult:
     restriction = {str(k): v for k, v in st.symbolic_restriction.items()}
-    env = generic_env(claim, sizes, restriction)
+    env = generic_env(claim, sizes, restriction, members=members)
     state = str(st.state.name)
     eta = sp.Symbol("eta_step", positive=True)
     update = evaluate(st.update, {**env, str(st.step.name): eta}, EXACT)
@@ -498,15 +306,37 @@ def _algorithmic(claim: Claim, st: Algorithmic, sizes: dict, steps: list) -> Sym
     parts = st.conclusion(st.state, nxt)
     lhs = evaluate(parts[0], {**env, nxt.name: new}, EXACT)
     rhs = evaluate(parts[1], {**env, nxt.name: new}, EXACT) if parts[1] != 0 else 0
-    zero, how, left = reduce_to_zero(sp.Matrix(lhs) - (sp.Matrix(rhs) if isinstance(rhs, sp.MatrixBase) else rhs)
-                                     if isinstance(lhs, sp.MatrixBase) else lhs - rhs)
+    if isinstance(lhs, sp.MatrixBase) and not isinstance(rhs, sp.MatrixBase):
+        rhs = sp.zeros(*lhs.shape) if rhs == 0 else rhs
+    zero, how, left = reduce_to_zero(sp.Matrix(lhs) - sp.Matrix(rhs) if isinstance(lhs, sp.MatrixBase) else lhs - rhs)
     where = ", ".join(f"{k} = {v}" for k, v in restriction.items())
     scope = scope_of(claim, sizes) + (f", on the sub-family {where}" if where else "") + ", one step from a generic state"
     if zero:
-        steps.append(f"The conclusion after one step reduces to 0 by `{how}`.")
-        return SymbolicResult("proved", scope, tuple(steps), subfamily=where)
+        check = crosscheck.equal_everywhere(lhs, rhs)
+        if not check.ok:
+            reason = _unsound("the conclusion after one step", how, check.detail)
+            return SymbolicResult("undecided", scope, tuple(steps + [reason + "."]), reason)
+        steps.append(f"The conclusion after one step reduces to 0 by `{how}`; cross-checked at {check.points} random "
+                     f"points in {crosscheck.DIGITS}-digit arithmetic.")
+        if where:
+            outside = [k for k, v in restriction.items() if _outside_domain(claim, k, v)]
+            reason = (f"proved only on the sub-family {where}"
+                      + (f", which lies outside the domain of {', '.join(outside)}" if outside else "")
+                      + "; the engine cannot show that the sub-family loses no generality, so this is no proof of "
+                        "the claim")
+            steps.append(f"This covers only the sub-family {where}: not a proof of the claim.")
+            return SymbolicResult("undecided", scope, tuple(steps), reason)
+        return SymbolicResult("proved", scope, tuple(steps))
     steps.append(f"After one step SymPy leaves ${_tex(left)}$.")
     return SymbolicResult("undecided", scope, tuple(steps), "the conclusion did not reduce to 0 symbolically")
+
+
+def _outside_domain(claim: Claim, name: str, value) -> bool:
+    domain = claim.domain.get(str(name))
+    value = sp.sympify(value, strict=True)
+    if domain is None or not domain.scalar or not value.is_number:
+        return False
+    return domain.rationalize(float(value)) is None
 
 
 def _along_update(st: Algorithmic, env: dict, update):
@@ -530,83 +360,89 @@ def _negative_step_at(claim: Claim, st: Algorithmic, sizes: dict, restriction: d
     return ""
 
 
+def _shape_claim(claim: Claim, st: Shape, sizes: dict, steps: list, all_sizes: bool, members=None) -> SymbolicResult:
+    value = evaluate(st.expr, generic_env(claim, sizes, members=members), EXACT)
+    shape = tuple(value.shape) if isinstance(value, sp.MatrixBase) else (1, 1)
+    steps.append(f"The formula evaluates at these sizes, to a {shape[0]} x {shape[1]} matrix.")
+    if st.expected is not None:
+        subs = {sp.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}
+        want = tuple(int(sp.sympify(d, strict=True).xreplace(subs)) for d in st.expected)
+        if shape != want:
+            steps.append(f"The expected shape is {want[0]} x {want[1]}.")
+            return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "",
+                                  tuple(("size " + k, str(v)) for k, v in sorted(sizes.items()))
+                                  + (("shape of the formula", f"{shape[0]} x {shape[1]}"),
+                                     ("expected shape", f"{want[0]} x {want[1]}")))
+        steps.append(f"It has the expected shape {want[0]} x {want[1]}.")
+    return SymbolicResult("proved", "general (all sizes)" if all_sizes else scope_of(claim, sizes), tuple(steps))
+
+
+def _decide(claim: Claim, statement, sizes: dict, steps: list, all_sizes: bool, members: dict) -> SymbolicResult:
+    if isinstance(statement, Minimiser) and not statement.smooth:
+        return subgradient_cases(claim, statement, sizes, steps, members)
+    if isinstance(statement, Minimiser):
+        return _smooth_minimiser(claim, statement, sizes, steps, members)
+    if isinstance(statement, Property):
+        return _property(claim, statement, sizes, steps, members)
+    if isinstance(statement, Algorithmic):
+        return _algorithmic(claim, statement, sizes, steps, members)
+    if isinstance(statement, Shape):
+        return _shape_claim(claim, statement, sizes, steps, all_sizes, members)
+    return _compare_pairs(claim, statement, sizes, steps, members)
+
+
+def _in_range(claim: Claim, sizes: dict) -> bool:
+    """Whether a size assignment is one of the claim's own (inside sizes= and its rules)."""
+    inside = all(claim.sizes[k][0] <= v <= claim.sizes[k][1] for k, v in sizes.items() if k in claim.sizes)
+    return inside and size_assignment_ok(claim, sizes)
+
+
+def _key(sizes: dict) -> tuple:
+    return tuple(sorted(sizes.items()))
+
+
 def check_symbolic(claim: Claim) -> SymbolicResult:
     """Decide `claim` with SymPy at its symbolic sizes: proved, disproved or undecided (with a reason)."""
     steps, bad_sizes, all_sizes = check_shapes(claim)
     if bad_sizes is not None:
-        return SymbolicResult("disproved", "ill-formed", tuple(steps),
-                              counterexample=tuple(("size " + k, str(v)) for k, v in sorted(bad_sizes.items())))
+        result = SymbolicResult("disproved", "ill-formed", tuple(steps),
+                                counterexample=tuple(("size " + k, str(v)) for k, v in sorted(bad_sizes.items())))
+        return _within_claim_sizes(claim, result, [bad_sizes])
+    size_list = [dict(s) for s in (claim.symbolic_sizes or (claim.smallest_sizes(),))]
     result = None
-    for sizes in (claim.symbolic_sizes or (claim.smallest_sizes(),)):
-        sizes = dict(sizes)
+    labels: list[str] = []
+    for sizes in size_list:
         statement = claim.build(sizes)
-        local = list(steps)
-        local.append(f"Instantiated at {_fmt_sizes(sizes) or 'no dimensions (scalars)'} with generic domain members.")
-        try:
-            if isinstance(statement, Minimiser) and not statement.smooth:
-                result = _subgradient_cases(claim, statement, sizes, local)
-            elif isinstance(statement, Property):
-                result = _property(claim, statement, sizes, local)
-            elif isinstance(statement, Algorithmic):
-                result = _algorithmic(claim, statement, sizes, local)
-            elif isinstance(statement, Shape):
-                evaluate(statement.expr, generic_env(claim, sizes), EXACT)
-                local.append("The formula evaluates at these sizes.")
-                result = SymbolicResult("proved", "general (all sizes)" if all_sizes else scope_of(claim, sizes),
-                                        tuple(local))
-            else:
-                result = _compare_pairs(claim, statement, sizes, local)
-        except ShapeMismatch as exc:
-            return SymbolicResult("disproved", "ill-formed", tuple(local + [f"Ill-formed: {exc}"]),
-                                  counterexample=tuple(("size " + k, str(v)) for k, v in sorted(sizes.items())))
-        except EvaluationError as exc:
-            return SymbolicResult("undecided", "", tuple(local), f"the symbolic evaluator stopped: {exc}")
-        if result.status != "proved":
-            return result
-    first = claim.build(claim.smallest_sizes())
-    if isinstance(first, Minimiser) and first.smooth:
-        sizes = dict((claim.symbolic_sizes or (claim.smallest_sizes(),))[0])
-        verdict, text, counter = _second_order(claim, claim.build(sizes), sizes)
-        steps = result.steps + (text,)
-        if verdict == "not_minimal":
-            return SymbolicResult("disproved", scope_of(claim, sizes), steps, "", counter)
-        if verdict == "convex":
-            return SymbolicResult("proved", result.scope + "; stationarity and a Hessian that is PSD everywhere "
-                                  "(convex cost): a global minimiser", steps)
-        result = SymbolicResult(result.status, result.scope + "; first-order condition (stationarity), minimality "
-                                "is checked on the numeric path", steps, partial="minimality")
-    return result
+        for members, label in component_choices(claim, sizes):
+            local = list(steps)
+            local.append(f"Instantiated at {_fmt_sizes(sizes) or 'no dimensions (scalars)'} with generic domain "
+                         f"members{' (' + label + ')' if label else ''}.")
+            try:
+                result = _decide(claim, statement, sizes, local, all_sizes, members)
+            except ShapeMismatch as exc:
+                result = SymbolicResult("disproved", "ill-formed", tuple(local + [f"Ill-formed: {exc}"]),
+                                        counterexample=tuple(("size " + k, str(v)) for k, v in sorted(sizes.items())))
+                return _within_claim_sizes(claim, result, [sizes])
+            except EvaluationError as exc:
+                return SymbolicResult("undecided", "", tuple(local), f"the symbolic evaluator stopped: {exc}")
+            if result.status != "proved":
+                return _within_claim_sizes(claim, result, [sizes])
+            steps = list(result.steps)  # the next size's or component's steps follow this one's
+            if label and label not in labels:
+                labels.append(label)
+    components = "; on every component of the domain (" + " | ".join(labels) + ")" if labels else ""
+    result = replace(result, scope=result.scope + components,
+                     sizes=() if result.scope.startswith("general") else tuple(_key(s) for s in size_list))
+    return _within_claim_sizes(claim, result, size_list)
 
 
-def _hessian(claim: Claim, st: Minimiser, env: dict):
-    """The Hessian of `f` with respect to the entries of `wrt`, and the entries (symbols)."""
-    rows, cols = _shape_at(st.wrt, {k: v for k, v in env.items() if isinstance(v, int)})
-    entries = [sp.Symbol(f"{st.wrt.name}_{i}_{j}", real=True) for i in range(rows) for j in range(cols)]
-    value = evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(rows, cols, entries)}, EXACT)
-    value = value[0, 0] if isinstance(value, sp.MatrixBase) else value
-    return sp.hessian(value, entries), entries
-
-
-def _second_order(claim: Claim, st: Minimiser, sizes: dict) -> tuple[str, str, tuple]:
-    """After stationarity: `convex` (the Hessian is PSD at every point, so the stationary point is a
-    global minimiser), `not_minimal` (at an exact member of the domain the Hessian at the point has
-    a negative eigenvalue: a stationary point that is not a minimum) or `unknown`."""
-    try:
-        hess, entries = _within(20.0, _hessian, claim, st, generic_env(claim, sizes))
-        minors = _principal_minors(hess)
-        if _within(20.0, lambda: all(_provably_nonnegative(m) for m in minors)):
-            return "convex", (f"Second order: all {len(minors)} principal minors of the Hessian of f are "
-                              "non-negative everywhere (SymPy's assumptions), so f is convex."), ()
-        for env in rational_envs(claim, sizes, 4, seed=2):
-            h, ents = _within(20.0, _hessian, claim, st, env)
-            point = evaluate(st.point, env, EXACT)
-            at = h.xreplace(dict(zip(ents, list(sp.Matrix(point)))))
-            if all(x.is_Rational for x in at) and at.is_positive_semidefinite is False:
-                return "not_minimal", ("Second order: at an exact member of the domain the Hessian of f at the "
-                                       "point has a negative eigenvalue, so the stationary point is not a "
-                                       "minimum (below)."), (
-                    tuple((k, _tex(v)) for k, v in env.items() if k not in sizes)
-                    + (("Hessian at the point", _tex(at)), ("eigenvalues", _tex(list(at.eigenvals())))))
-    except (_SliceOver, EvaluationError, ValueError, TypeError, NotImplementedError):
-        pass
-    return "unknown", "Second order: SymPy did not decide the sign of the Hessian.", ()
+def _within_claim_sizes(claim: Claim, result: SymbolicResult, size_list: list) -> SymbolicResult:
+    """A proof or a disproof at sizes outside `sizes=` says nothing about the claim's own sizes."""
+    outside = [s for s in size_list if s and not _in_range(claim, s)]
+    if not outside or result.status == "undecided":
+        return result
+    where = "; ".join(_fmt_sizes(s) for s in outside)
+    what = "proved it" if result.status == "proved" else "found a counterexample"
+    return replace(result, status="undecided", sizes=(),
+                   reason=f"SymPy {what} at sizes {where}, outside the claim's sizes= (or its size rules): that "
+                          "covers none of the claim's own sizes")

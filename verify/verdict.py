@@ -6,10 +6,13 @@
 | undecided | verified | refuted |
 | disproved | inconsistent | refuted |
 
-A symbolic proof on a sub-family only (an `Algorithmic` claim's `symbolic_restriction`) and a
-numeric counterexample are not in conflict: the counterexample lies outside the sub-family, so
-the verdict is `refuted`; so are a proof of stationarity only and a numeric counterexample to
-minimality.  A numeric error makes the verdict `error`.  A numeric counterexample that exact arithmetic shows
+The symbolic path never calls a partial result "proved" (a proof on a sub-family, of stationarity
+alone, or at sizes outside `sizes=` is `undecided` with the reason), so those meet a numeric
+counterexample as `refuted`.  A proof covers only its sizes: a numeric counterexample at other
+sizes, confirmed in exact arithmetic, makes the claim `refuted` with the proof's scope in the
+reason (identities exist that hold for every 2 x 2 matrix and fail at 3 x 3); unconfirmed, the
+two paths disagree: `inconsistent`.
+A numeric error makes the verdict `error`.  A numeric counterexample that exact arithmetic shows
 to be a rounding artefact (residual exactly 0) makes it `inconsistent`: the engine's tolerance,
 not the claim, is wrong, and the report says so.
 """
@@ -24,7 +27,8 @@ import sympy as sp
 from .claim import Claim, symbol_shapes
 from .evaluate import EXACT, evaluate
 from .numeric import NumericResult
-from .symbolic import SymbolicResult, _magnitude, _SliceOver, _within
+from .exact import SymbolicResult
+from .reduce import _magnitude, _SliceOver, _within
 
 CONFIRM_SECONDS = 60.0  # generous: the report must not depend on the machine's speed
 
@@ -74,10 +78,6 @@ def confirm_exactly(claim: Claim, numeric: NumericResult, seconds: float = CONFI
     return replace(numeric, counterexample=replace(c, exact=text, exact_confirmed=bool(nonzero)))
 
 
-# What a partial symbolic proof leaves to the numeric path, by the names of the numeric checks.
-_LEFT_TO_NUMERIC = {"minimality": ("perturbation of the point lowers f", "finds no lower value")}
-
-
 def combine(symbolic: SymbolicResult, numeric: NumericResult) -> tuple[str, str]:
     """(verdict, one-line reason)."""
     if numeric.status == "error":
@@ -94,18 +94,23 @@ def combine(symbolic: SymbolicResult, numeric: NumericResult) -> tuple[str, str]
         return "refuted", "both paths find counterexamples"
     if s == "undecided" and n == "failed":
         return "refuted", f"numeric counterexample; symbolic path undecided ({symbolic.reason})"
-    if s == "proved" and n == "failed" and symbolic.subfamily:
-        return "refuted", (f"numeric counterexample outside the sub-family {symbolic.subfamily} on which SymPy "
-                           "proved it")
-    if s == "proved" and n == "failed" and numeric.counterexample is not None \
-            and any(k in numeric.counterexample.check for k in _LEFT_TO_NUMERIC.get(symbolic.partial, ())):
-        return "refuted", (f"numeric counterexample to the {symbolic.partial}, which the symbolic proof leaves to "
-                           "the numeric path")
+    if s == "proved" and n == "failed" and _outside_proof(symbolic, numeric):
+        sizes = ", ".join(f"{k} = {v}" for k, v in sorted(numeric.counterexample.sizes.items()))
+        return "refuted", (f"numeric counterexample at sizes {sizes}, confirmed in exact arithmetic, outside the "
+                           f"scope of the symbolic proof ({symbolic.scope})")
     if s == "proved" and n == "failed":
         return "inconsistent", "SymPy proved the claim but the numeric path found a counterexample"
     if s == "disproved" and n == "passed":
         return "inconsistent", "SymPy disproved the claim but every numeric instance passed"
     return "error", f"unexpected combination: symbolic {s}, numeric {n}"
+
+
+def _outside_proof(symbolic: SymbolicResult, numeric: NumericResult) -> bool:
+    """A proof at some sizes and a counterexample, confirmed exactly, at sizes it does not cover."""
+    c = numeric.counterexample
+    if c is None or not c.exact_confirmed or not symbolic.sizes:
+        return False
+    return tuple(sorted(c.sizes.items())) not in symbolic.sizes
 
 
 def matches_expectation(verdict: str, expect: str) -> bool:

@@ -1,0 +1,196 @@
+"""High-precision cross-checks of the symbolic path's decisions.
+
+A reducer that says "this residual is 0", or SymPy's assumptions that say "this is >= 0", are
+only as sound as the rewriting behind them.  Before the symbolic path accepts either decision,
+the expressions it decided are evaluated with mpmath at 50 significant digits at random points,
+drawn symbol by symbol from what each symbol's assumptions allow (a positive symbol gets
+positive values, a real one values of either sign, magnitudes spread from 1e-2 to 1e3, and small integers): the
+reducer's claim is that the residual vanishes for *every* such value, so one point where it does
+not shows the route was unsound.  The decision is then withdrawn (`undecided`), and the report
+says so.
+
+The points are random but seeded: the same expression gets the same points on every run.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+DIGITS = 50
+POINTS = 16
+# |a - b| <= RELATIVE * max(1, |a|, |b|): 50 digits leave room for cancellation in the evaluation
+RELATIVE = 1e-25
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    ok: bool  # no point contradicts the decision
+    points: int  # points where the expressions were defined and real
+    detail: str = ""  # the contradicting point, or why no point could be used
+
+
+def mpmath_modules():
+    """lambdify modules for mpmath, with the functions mpmath lacks or names differently."""
+    import mpmath
+
+    def heaviside(x, h0=mpmath.mpf("0.5")):
+        return mpmath.mpf(1) if x > 0 else (mpmath.mpf(0) if x < 0 else h0)
+
+    return [{
+        "sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)),
+        "Heaviside": heaviside,
+        "sign": mpmath.sign,
+        "Max": lambda *a: max(a),
+        "Min": lambda *a: min(a),
+        "Abs": abs,
+    }, "mpmath"]
+
+
+def _value_for(symbol: sp.Symbol, rng: np.random.Generator):
+    """A random value that `symbol`'s assumptions allow, as an exact SymPy number."""
+    if symbol.is_integer:
+        low = 1 if symbol.is_positive else (0 if symbol.is_nonnegative else -6)
+        return sp.Integer(int(rng.integers(low, 7)))
+    magnitude = 10.0 ** rng.uniform(-2.0, 3.0) if rng.random() < 0.8 else float(rng.integers(1, 4))
+    if symbol.is_nonnegative and not symbol.is_positive and rng.random() < 0.15:
+        return sp.Integer(0)
+    if symbol.is_nonnegative or symbol.is_positive:
+        return sp.Float(magnitude, DIGITS)
+    return sp.Float(magnitude if rng.random() < 0.5 else -magnitude, DIGITS)
+
+
+def _points(symbols, seed_text: str, count: int):
+    rng = np.random.default_rng(zlib.crc32(seed_text.encode()))
+    for _ in range(count):
+        yield {s: _value_for(s, rng) for s in symbols}
+
+
+def _real(value):
+    import mpmath
+
+    if isinstance(value, mpmath.mpc):
+        if abs(value.imag) > mpmath.mpf(10) ** (-30) * max(1, abs(value.real)):
+            return None
+        value = value.real
+    if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value):
+        try:
+            value = mpmath.mpf(value)
+        except (TypeError, ValueError):
+            return None
+        if not mpmath.isfinite(value):
+            return None
+    return value
+
+
+def _numeric(exprs, symbols):
+    """A function of the symbols' values returning each expression at `DIGITS` digits (or None)."""
+    import mpmath
+
+    fn = sp.lambdify(symbols, exprs, modules=mpmath_modules(), cse=True)
+
+    def at(point):
+        with mpmath.workdps(DIGITS + 10):
+            try:
+                values = fn(*[mpmath.mpf(str(point[s])) if not point[s].is_Integer else mpmath.mpf(int(point[s]))
+                              for s in symbols])
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                return None
+            return [_real(v) for v in values]
+
+    return at
+
+
+def _free(exprs) -> list:
+    symbols = set()
+    for e in exprs:
+        symbols |= sp.sympify(e, strict=True).free_symbols
+    return sorted(symbols, key=sp.default_sort_key)
+
+
+def _entries(value) -> list:
+    return list(value) if isinstance(value, sp.MatrixBase) else [value]
+
+
+def _point_text(point) -> str:
+    return ", ".join(f"{s} = {sp.N(v, 6)}" for s, v in sorted(point.items(), key=lambda kv: str(kv[0])))
+
+
+def equal_everywhere(lhs, rhs, *, points: int = POINTS) -> CrossCheck:
+    """Whether `lhs` and `rhs` (scalars or matrices of the same shape) agree to `DIGITS` digits at
+    random points allowed by their symbols' assumptions."""
+    a, b = _entries(lhs), _entries(rhs)
+    if len(b) == 1 and len(a) > 1:
+        b = b * len(a)
+    exprs = [sp.sympify(x, strict=True) for x in a + b]
+    symbols = _free(exprs)
+    if not symbols:
+        points = 1
+    at = _numeric(exprs, symbols)
+    used = 0
+    for point in _points(symbols, sp.srepr(exprs[: 4])[:2000], points):
+        values = at(point)
+        if values is None:
+            continue
+        left, right = values[: len(a)], values[len(a):]
+        if any(v is None for v in values):
+            continue
+        used += 1
+        for k, (x, y) in enumerate(zip(left, right)):
+            if abs(x - y) > RELATIVE * max(1, abs(x), abs(y)):
+                where = f" (entry {k + 1})" if len(a) > 1 else ""
+                return CrossCheck(False, used, f"at {_point_text(point)} the two sides are {sp.N(x, 8)} and "
+                                               f"{sp.N(y, 8)}{where} in {DIGITS}-digit arithmetic")
+    return CrossCheck(True, used, "" if used else "no random point gave real, finite values")
+
+
+def sign_everywhere(value, relation: str, *, points: int = POINTS) -> CrossCheck:
+    """Whether every entry of `value` is >= 0 (`nonnegative`) or > 0 (`positive`) at random points."""
+    exprs = [sp.sympify(x, strict=True) for x in _entries(value)]
+    symbols = _free(exprs)
+    at = _numeric(exprs, symbols)
+    used = 0
+    for point in _points(symbols, "sign" + sp.srepr(exprs[:4])[:2000], points if symbols else 1):
+        values = at(point)
+        if values is None or any(v is None for v in values):
+            continue
+        used += 1
+        for v in values:
+            bad = v < 0 if relation == "nonnegative" else v <= 0
+            if bad:
+                return CrossCheck(False, used, f"at {_point_text(point)} the value is {sp.N(v, 8)} in "
+                                               f"{DIGITS}-digit arithmetic")
+    return CrossCheck(True, used, "" if used else "no random point gave real, finite values")
+
+
+def psd_everywhere(matrix, *, points: int = POINTS) -> CrossCheck:
+    """Whether the symmetric matrix `matrix` has no eigenvalue below -RELATIVE * its norm at random
+    points."""
+    import mpmath
+
+    exprs = [sp.sympify(x, strict=True) for x in matrix]
+    symbols = _free(exprs)
+    at = _numeric(exprs, symbols)
+    n = matrix.rows
+    used = 0
+    for point in _points(symbols, "psd" + sp.srepr(exprs[:4])[:2000], points if symbols else 1):
+        values = at(point)
+        if values is None or any(v is None for v in values):
+            continue
+        used += 1
+        with mpmath.workdps(DIGITS + 10):
+            m = mpmath.matrix(n, n)
+            for i in range(n):
+                for j in range(n):
+                    m[i, j] = values[i * n + j]
+            eig = mpmath.eigsy(m, eigvals_only=True)
+            size = max([abs(e) for e in eig] + [mpmath.mpf(1)])
+            low = min(eig)
+        if low < -RELATIVE * size:
+            return CrossCheck(False, used, f"at {_point_text(point)} the smallest eigenvalue is {sp.N(low, 8)} in "
+                                           f"{DIGITS}-digit arithmetic")
+    return CrossCheck(True, used, "" if used else "no random point gave real, finite values")
+

@@ -1,0 +1,157 @@
+"""Zero tests for residuals: cheap exact routines first, `simplify` last, each in a time slice.
+
+`reduce_to_zero(residual)` says whether a scalar or matrix residual is identically 0 and which
+routine showed it.  Every routine here must be sound on its own terms (a routine may fail to see
+an identity, never invent one); the symbolic path still cross-checks each "0" in high precision
+(`verify.crosscheck`) before it accepts it, because a rewrite that relies on an assumption the
+residual does not satisfy (exp(i t) named as a positive number) is exactly the bug that slips by.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .crosscheck import mpmath_modules
+
+
+def _exp_atoms_as_symbols(e):
+    """Rewrite tanh, sigmoid, ... in exp, then name every exp(...) atom: softmax-type expressions
+    become rational functions, which `cancel` decides quickly (no `simplify` needed)."""
+    e = e.rewrite(sp.exp)
+    atoms = sorted(e.atoms(sp.exp), key=sp.default_sort_key)
+    # exp(a + b) = exp(a) exp(b): split sums first so that the atoms are independent
+    e = sp.powsimp(sp.expand_power_exp(e), combine="base")
+    atoms = sorted(e.atoms(sp.exp), key=sp.default_sort_key)
+    if not all(a.args[0].is_extended_real for a in atoms):
+        # exp(i t) from cos/sin is not positive: naming it by a positive symbol lets Abs, sign and
+        # Max simplify away (|cos t| = cos t would "reduce to 0"); this route is for real exponents
+        return e
+    names = {a: sp.Dummy("e", positive=True) for a in atoms}
+    return sp.cancel(sp.together(e.xreplace(names)))
+
+
+def _rational_normal_form(e):
+    """Zero test by exact rational-function arithmetic (SymPy's sparse polynomial fields).
+
+    Every function application (tanh(u), exp(u), sigmoid(u), log(u), ...) is named by a fresh
+    symbol, keyed by the function and its (recursively normalised, expanded) argument, so the
+    residual becomes a rational function over the rationals; it is zero iff the numerator is.
+    Sound (independent symbols can only hide identities, never invent them) and much faster
+    than `expand` on the residual of a deep network's chain rule."""
+    from sympy.polys.fields import sfield
+
+    names: dict = {}
+
+    def walk(x):
+        if x.is_Atom:
+            return x
+        args = [walk(a) for a in x.args]
+        if isinstance(x, (sp.Add, sp.Mul)) or (isinstance(x, sp.Pow) and x.exp.is_Integer):
+            return x.func(*args)
+        if x.func is sp.exp:
+            # exp(2a - b) = exp(a)**2 / exp(b): name exp of each primitive term, so that softmax
+            # identities between exp(a) and exp(2a) survive the renaming
+            factors = []
+            for term in sp.Add.make_args(sp.expand(args[0])):
+                coeff, rest = term.as_coeff_Mul()
+                if coeff.is_Integer and rest != 1:
+                    factors.append(name(sp.exp, (rest,)) ** int(coeff))
+                else:
+                    factors.append(name(sp.exp, (term,)))
+            return sp.Mul(*factors)
+        return name(x.func, tuple(sp.expand(a) for a in args))
+
+    def name(func, args):
+        key = (func, args)
+        if key not in names:
+            names[key] = sp.Dummy("f")
+        return names[key]
+
+    reduced = walk(sp.sympify(e, strict=True))
+    if not reduced.free_symbols:
+        return sp.nsimplify(reduced) if reduced.is_Float else reduced
+    _, value = sfield(reduced)
+    return 0 if value == 0 else e
+
+
+# (name, routine, time slice in seconds): each routine gets a bounded slice, so one that is slow
+# on a given residual gives way to the next instead of eating the claim's whole budget.
+CHEAP_REDUCERS = (
+    ("rational normal form over function atoms", _rational_normal_form, 10.0),
+    ("exp atoms as positive symbols, then cancel", _exp_atoms_as_symbols, 30.0),
+)
+# simplify is the last resort; its slice keeps one slow residual from eating the claim's whole budget
+COSTLY_REDUCERS = (("simplify", sp.simplify, 60.0),)
+
+
+class _SliceOver(Exception):
+    pass
+
+
+def _within(seconds, fn, *args):
+    """fn(*args), or _SliceOver after `seconds` (SIGALRM; the symbolic path runs in a child's main
+    thread, where signals are delivered)."""
+    import signal
+    import threading
+
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        return fn(*args)
+
+    def stop(signum, frame):
+        raise _SliceOver()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def reduce_to_zero(residual, reducers=CHEAP_REDUCERS + COSTLY_REDUCERS) -> tuple[bool, str, object]:
+    """(is zero, the routine that showed it, what is left) for a scalar or matrix residual."""
+    entries = list(residual) if isinstance(residual, sp.MatrixBase) else [residual]
+    left = entries
+    functions = {type(a) for e in entries for a in sp.sympify(e, strict=True).atoms(sp.Function)}
+    if functions and functions <= {sp.exp}:
+        # softmax-type residuals: naming exp atoms and cancelling is the fast route
+        reducers = sorted(reducers, key=lambda r: r[1] is not _exp_atoms_as_symbols)
+    for name, routine, seconds in reducers:
+        try:
+            left = _within(seconds, lambda: [e if e == 0 else routine(e) for e in entries])
+        except _SliceOver:
+            continue
+        if all(e == 0 for e in left):
+            return True, name, 0
+    nonzero = [e for e in left if e != 0]
+    return False, "", nonzero[0] if nonzero else residual
+
+
+
+def _magnitude(value) -> tuple[float, bool]:
+    """(largest |entry|, whether every entry is rational) of an exact value.
+
+    Rationals are exact; anything else (transcendental in rationals: tanh(1/3), ...) is evaluated
+    with mpmath at 50 significant digits through `lambdify` (far faster than `evalf` on a large
+    expression), and a result below 1e-30 counts as 0."""
+    import mpmath
+
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    largest, rational = 0.0, True
+    for e in entries:
+        e = sp.nsimplify(e) if isinstance(e, sp.Float) else sp.sympify(e, strict=True)
+        if e.is_Rational:
+            largest = max(largest, abs(float(e)))
+            continue
+        rational = False
+        with mpmath.workdps(50):
+            number = abs(sp.lambdify([], e, modules=mpmath_modules())())
+            if number > mpmath.mpf("1e-30"):
+                largest = max(largest, float(number))
+    return largest, rational
+
+
+def _nonzero(value) -> bool:
+    return _magnitude(value)[0] > 0
+
