@@ -20,7 +20,7 @@ ROOT = Path(__file__).parent.parent
 
 HEADER = textwrap.dedent('''\
     import sympy as sp
-    from verify import Claim, Gradient, Identity, domains
+    from verify import Claim, Gradient, Identity, Jacobian, Minimiser, domains
     n = sp.Symbol("n", integer=True, positive=True)
     A = sp.MatrixSymbol("A", n, n)
     x = sp.MatrixSymbol("x", n, 1)
@@ -102,6 +102,42 @@ CASES = {
     "name_error": (claim(statement="Identity(A * y, A * x)"), [], 8, "mine.ok.x",
                    ["importing the claim file raised NameError: name 'y' is not defined",
                     "fix the Python at this line"]),
+    # soundness: claims that were checked for less than they say
+    "non_smooth_minimiser_without_cases": (
+        claim(statement="Minimiser(x.T * A * x, x, A * x, smooth=False)"), [], 8, "mine.ok.x",
+        ["Minimiser(smooth=False) has no cases: its subgradient condition is checked case by case, so it would be "
+         "checked nowhere and only convexity would be shown",
+         'give cases=(("description", {symbol: value}), ...) covering the domain']),
+    "case_key_not_a_symbol": (
+        claim(statement="Minimiser(x.T * A * x, x, A * x, smooth=False, cases=(('a > 0', {'a': 1}),))"), [], 8,
+        "mine.ok.x",
+        ["Minimiser case 'a > 0' substitutes 'a', which is not a symbol of the statement at the symbolic sizes n = 2 "
+         "(its symbols there: A_11, A_12, A_21, A_22)",
+         "key each substitution by a scalar symbol of the statement or a matrix entry as the symbolic path names it "
+         "('x_1' for entry 1 of a vector x, 'A_12' for row 1, column 2 of A)"]),
+    "loose_rtol": (claim(extra=", rtol=1.0"), [], 8, "mine.ok.x",
+                   ["rtol=1.0 is above the ceiling 1e-6: a loose tolerance can hide O(1) errors",
+                    "tighten it, or give tolerance_reason='why this claim needs it' (shown in its report)"]),
+    "loose_rtol_despite_a_reason": (claim(extra=", rtol=0.1, tolerance_reason='noisy'"), [], 8, "mine.ok.x",
+                                    ["rtol=0.1 is above 1e-2, the limit even with a tolerance_reason",
+                                     "tighten it to at most 1e-2 (or compare a quantity that holds more tightly, e.g. "
+                                     "a normalised one)"]),
+    "gradient_of_a_vector_by_a_matrix": (
+        claim(statement="Gradient(W.T * v, W, claimed=W)", domain="{W: domains.general(), v: domains.vector()}"), [],
+        8, "mine.ok.x",
+        ["Gradient of W.T*v (2 x 1: not a scalar, so the derivative is a Jacobian) with respect to W (3 x 2, not a "
+         "column vector)",
+         "the Jacobian is defined here for a column vector with respect to a column vector; for a matrix variable, "
+         "differentiate a scalar (e.g. a loss) or vectorise"]),
+    "jacobian_by_a_symbolic_matrix": (
+        claim(statement="Identity(Jacobian(A * x, A), A)"), [], 8, "mine.ok.x",
+        ["Jacobian(A*x, A) differentiates A*x (n x 1) with respect to A (n x n, not a column vector)",
+         "for a matrix variable, differentiate a scalar (e.g. a loss) or vectorise"]),
+    "jacobian_by_a_concrete_matrix": (
+        claim(statement="Identity(Jacobian(W.T * v, W), W)", domain="{W: domains.general(), v: domains.vector()}"),
+        [], 8, "mine.ok.x",
+        ["importing the claim file raised TypeError: Jacobian: the variable W is 3 x 2, not a column vector",
+         "fix the Python at this line"]),
 }
 
 COMMANDS = {"run": ["run", "all", "--no-write"], "run_writing": ["run", "all"], "list": ["list"],

@@ -1,5 +1,7 @@
 """The exact and JAX backends of the one evaluator agree, and derivatives match sympy.diff."""
 
+import re
+
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -8,6 +10,7 @@ import sympy as sp
 from verify import Grad, Jacobian, sigmoid
 from verify._errors import EvaluationError, ShapeMismatch
 from verify.evaluate import EXACT, evaluate, jax_backend
+from verify.shapes import conditions, expected_shape_conditions
 
 A = sp.MatrixSymbol("A", 2, 2)
 x = sp.MatrixSymbol("x", 2, 1)
@@ -54,3 +57,56 @@ def test_shape_mismatch_names_the_formula():
 def test_missing_symbol_is_named():
     with pytest.raises(EvaluationError, match=r"no value for symbol 'x'"):
         evaluate(A * x, {"A": jnp.eye(2)}, jax_backend())
+
+
+# --- square-only operations: trace, determinant, inverse -----------------------------------------
+
+R = sp.MatrixSymbol("R", sp.Symbol("r"), sp.Symbol("c"))  # 1 x 2 in the tests below
+
+
+@pytest.mark.parametrize("expr, what", [(sp.Trace(R), "trace"), (sp.Determinant(R), "determinant"),
+                                        (sp.Inverse(R), "inverse")])
+@pytest.mark.parametrize("backend", ["exact", "jax"])
+def test_square_only_operations_refuse_a_rectangular_matrix(expr, what, backend):
+    """Defect 11: jnp.trace summed the diagonal of a 1 x 2 array, so tr(W) = tr(W^T) held there."""
+    value = sp.ImmutableMatrix([[1, 2]]) if backend == "exact" else jnp.asarray([[1.0, 2.0]])
+    be = EXACT if backend == "exact" else jax_backend()
+    with pytest.raises(ShapeMismatch, match=rf"^{re.escape(sp.sstr(expr))} is ill-formed: the {what} of a 1 x 2 "
+                                            r"matrix: it is not square$"):
+        evaluate(expr, {"R": value, "r": 1, "c": 2}, be)
+
+
+@pytest.mark.parametrize("backend", ["exact", "jax"])
+def test_square_only_backend_entries_raise_shape_mismatch(backend):
+    be = EXACT if backend == "exact" else jax_backend()
+    value = sp.ImmutableMatrix([[1, 2]]) if backend == "exact" else jnp.asarray([[1.0, 2.0]])
+    for op, what in ((be.trace, "trace"), (be.det, "determinant"), (be.inverse, "inverse")):
+        with pytest.raises(ShapeMismatch, match=rf"the {what} of a 1 x 2 matrix: it is not square"):
+            op(value)
+
+
+def test_trace_and_determinant_need_a_square_matrix_for_every_size():
+    n, m = sp.symbols("n m", integer=True, positive=True)
+    W = sp.MatrixSymbol("W", n, m)
+    for expr, what in ((sp.Trace(W), "trace"), (sp.Determinant(W), "determinant")):
+        found = [c for c in conditions(expr) if not c.identically]
+        assert [str(c) for c in found] == [f"the {what} of W needs n = m"]
+        assert not found[0].holds_for({"n": 1, "m": 2}) and found[0].holds_for({"n": 2, "m": 2})
+    assert [c for c in conditions(sp.Trace(W.T * W)) if not c.identically] == []  # m x m at every size
+
+
+def test_expected_shape_conditions():
+    n, m = sp.symbols("n m", integer=True, positive=True)
+    W, v = sp.MatrixSymbol("W", n, m), sp.MatrixSymbol("v", m, 1)
+    rows, cols = expected_shape_conditions(W * v, (n, 1), "the formula and its expected shape")
+    assert (str(rows), str(cols)) == ("the formula and its expected shape (rows) needs n = n",
+                                      "the formula and its expected shape (columns) needs 1 = 1")
+    assert rows.identically and cols.identically
+    rows, cols = expected_shape_conditions(W.T * W, (n, m), "expected")
+    assert not rows.identically and cols.identically
+    assert not rows.holds_for({"n": 2, "m": 3}) and rows.holds_for({"n": 3, "m": 3})
+    assert str(rows) == "expected (rows) needs m = n"
+    scalar_rows, scalar_cols = expected_shape_conditions(sp.Symbol("t"), (1, n), "expected")
+    assert scalar_rows.identically and not scalar_cols.identically
+    assert str(scalar_cols) == "expected (columns; a scalar is 1 x 1) needs 1 = n"
+    assert expected_shape_conditions(W, None, "expected") == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import math
 import numbers
 import os
 import re
@@ -190,6 +191,17 @@ _DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(
 EXPECT = ("holds", "fails")
 RELATIONS = ("psd", "nonnegative", "positive")
 
+# Tolerances.  A claim may tighten them freely; loosening them past the ceilings needs a
+# `tolerance_reason` (shown in the report), and nothing may loosen them past the limits: a
+# tolerance the claim chooses must not be wide enough to let an O(1) error (a wrong sign, term or
+# factor of 2) pass.
+DEFAULT_RTOL = 1e-8
+DEFAULT_ATOL = 1e-10
+RTOL_CEILING = 1e-6  # above this, a claim needs tolerance_reason=
+ATOL_CEILING = 1e-6
+RTOL_LIMIT = 1e-2  # above this, a claim is refused whatever the reason
+ATOL_LIMIT = 1e-2
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -212,6 +224,10 @@ class Claim:
       about_kink: ``True`` when the claim is about the kink of a non-smooth function (``Abs``,
         ``sign``, ``Max``, ...): its numeric instances are then kept even where a kink argument is
         (nearly) 0.  By default such instances are excluded from the decision and counted.
+      rtol, atol: the numeric tolerances (defaults ``DEFAULT_RTOL``, ``DEFAULT_ATOL``).  Above
+        ``RTOL_CEILING`` / ``ATOL_CEILING`` (1e-6) a claim must say why in ``tolerance_reason``
+        (shown in its report); above ``RTOL_LIMIT`` / ``ATOL_LIMIT`` (1e-2) it is refused.
+      tolerance_reason: why this claim needs a tolerance above the ceiling.
     """
 
     id: str
@@ -224,8 +240,9 @@ class Claim:
     correction: str | None = None
     notes: str = ""
     tags: tuple = ()
-    rtol: float = 1e-8
-    atol: float = 1e-10
+    rtol: float = DEFAULT_RTOL
+    atol: float = DEFAULT_ATOL
+    tolerance_reason: str = ""
     symbolic_sizes: tuple = ()
     size_rule: Callable[[dict], bool] | None = None
     about_kink: bool = False
@@ -351,6 +368,11 @@ def _concrete(dim, sizes, subs):
     return int(value)
 
 
+def concrete_shape(symbol: sp.MatrixSymbol, sizes: Mapping[str, int]) -> tuple[int, int]:
+    """The shape of a matrix symbol at concrete sizes."""
+    return tuple(_concrete(d, sizes, None) for d in symbol.shape)
+
+
 def free_symbols(statement) -> set:
     """Free symbols of a statement: bound variables of sums, lambdas and `Grad(..., at=...)`
     are excluded; matrix symbols are reported as themselves, not through their entries."""
@@ -400,7 +422,7 @@ def check_fields(claim: Claim) -> None:
     problem = id_problem(claim.id)
     if problem:
         raise claim.fail(problem)
-    for key in ("title", "source", "notes"):
+    for key in ("title", "source", "notes", "tolerance_reason"):
         if not isinstance(getattr(claim, key), str):
             raise claim.fail(f"{key}={getattr(claim, key)!r} is a {type(getattr(claim, key)).__name__}; give a string")
     if claim.expect not in EXPECT:
@@ -433,6 +455,7 @@ def check_fields(claim: Claim) -> None:
         value = getattr(claim, key)
         if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value > 0:
             raise claim.fail(f"{key}={value!r}; give a positive number, e.g. {key}=1e-8")
+    _check_tolerances(claim)
     if claim.size_rule is not None and not callable(claim.size_rule):
         raise claim.fail(f"size_rule={claim.size_rule!r} is not a function; give e.g. size_rule=lambda s: s['m'] >= s['n']")
     if not isinstance(claim.symbolic_sizes, (tuple, list)) \
@@ -448,6 +471,34 @@ def check_fields(claim: Claim) -> None:
         for name, value in given.items():  # may lie outside sizes=: symbolic work is often cheaper smaller
             if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
                 raise claim.fail(f"symbolic_sizes gives {name}={value!r}; give a positive integer size")
+
+
+def number_text(value) -> str:
+    """A tolerance as a claim file would write it: 1e-6 and 1e-2, not 1e-06 and 0.01; 1.0 as 1.0."""
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        value = float(value)
+        if 0 < value < 0.1 and math.isfinite(value):
+            k = round(math.log10(value))
+            if value == 10.0 ** k:
+                return f"1e{k}"
+    return re.sub(r"e([+-]?)0*(\d)", lambda m: "e" + m.group(1).replace("+", "") + m.group(2), repr(value))
+
+
+def _check_tolerances(claim: Claim) -> None:
+    """A loose tolerance can hide an O(1) error: above the ceiling it needs a reason, above the
+    limit it is refused."""
+    reason = claim.tolerance_reason.strip()
+    for key, ceiling, limit in (("rtol", RTOL_CEILING, RTOL_LIMIT), ("atol", ATOL_CEILING, ATOL_LIMIT)):
+        value = getattr(claim, key)
+        if value > ceiling and not reason:
+            raise claim.fail(f"{key}={number_text(value)} is above the ceiling {number_text(ceiling)}: a loose tolerance "
+                             f"can hide O(1) errors; tighten it, or give tolerance_reason='why this claim needs it' "
+                             "(shown in its report)")
+        if value > limit:
+            raise claim.fail(f"{key}={number_text(value)} is above {number_text(limit)}, the limit even with a "
+                             "tolerance_reason: a tolerance that loose can hide O(1) errors; tighten it to at most "
+                             f"{number_text(limit)} (or compare a quantity that holds more tightly, e.g. a normalised "
+                             "one)")
 
 
 def id_problem(claim_id: str) -> str:
@@ -543,6 +594,169 @@ def _describe_build_failure(claim: Claim, sizes: dict | None, exc: Exception) ->
                                 claim_id=claim.id, where=where)
 
 
+# --- derivatives, expected shapes and case splits ------------------------------------------------
+
+JACOBIAN_FIX = ("the Jacobian is defined here for a column vector with respect to a column vector; for a matrix "
+                "variable, differentiate a scalar (e.g. a loss) or vectorise")
+
+
+def _matrix_shape(expr):
+    """The shape of a matrix expression; None for a scalar (a SymPy scalar or a number)."""
+    return tuple(expr.shape) if getattr(expr, "is_Matrix", False) and hasattr(expr, "shape") else None
+
+
+def _is_one(dim) -> bool:
+    """Whether a dimension is literally 1 (a symbolic n is not, even if it may be 1 at some sizes)."""
+    return isinstance(dim, (numbers.Integral, sp.Integer)) and int(dim) == 1
+
+
+def _is_column(shape) -> bool:
+    return shape is not None and _is_one(shape[1])
+
+
+def _is_scalar(shape) -> bool:
+    return shape is None or (_is_one(shape[0]) and _is_one(shape[1]))
+
+
+def _short_expr(expr) -> str:
+    text = sp.sstr(expr)
+    if len(text) <= 40:
+        return text
+    shape = _matrix_shape(expr)
+    return f"<{type(expr).__name__}" + (f" of shape {_dims_text(shape)}>" if shape else ">")
+
+
+def _dims_text(shape) -> str:
+    return "scalar" if shape is None else " x ".join(sp.sstr(d) for d in shape)
+
+
+def _derivative_problem(claim: Claim, statement) -> str:
+    """Why a derivative in the statement is not one dlverify defines ('' when all are): a Grad of a
+    non-scalar, or a Jacobian (a `Gradient` of a non-scalar, or a `Jacobian` node anywhere) that is not
+    of a column vector with respect to a column vector.  The backends would otherwise differentiate
+    only the first column (`jacrev` of `y[:, 0]` in x[:, 0]...), proving a statement about something
+    else."""
+    if isinstance(statement, Gradient):
+        if not isinstance(statement.wrt, sp.MatrixSymbol):
+            return (f"Gradient wrt={statement.wrt!r} is a {type(statement.wrt).__name__}, not a MatrixSymbol; "
+                    "differentiate with respect to a MatrixSymbol (a scalar variable as a 1 x 1 one: "
+                    "sp.MatrixSymbol('t', 1, 1))")
+        f_shape, w_shape = _matrix_shape(statement.f), _matrix_shape(statement.wrt)
+        if not _is_scalar(f_shape) and not (_is_column(f_shape) and _is_column(w_shape)):
+            f_note = ("not a scalar, so the derivative is a Jacobian" if _is_column(f_shape)
+                      else "neither a scalar nor a column vector")
+            w_note = "" if _is_column(w_shape) else ", not a column vector"
+            return (f"Gradient of {_short_expr(statement.f)} ({_dims_text(f_shape)}: {f_note}) with respect to "
+                    f"{statement.wrt.name} ({_dims_text(w_shape)}{w_note}): " + JACOBIAN_FIX)
+    exprs = [v for _, v in _expression_fields(statement)]
+    if isinstance(statement, Algorithmic):
+        exprs += _conclusion_parts(claim, statement)
+    for expr in exprs:
+        if not isinstance(expr, sp.Basic):
+            continue
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, Grad):
+                shape = _matrix_shape(node.f)
+                if not _is_scalar(shape):
+                    return (f"Grad({_short_expr(node.f)}, {node.wrt.name}) differentiates {_short_expr(node.f)} "
+                            f"({_dims_text(shape)}), which is not a scalar: Grad is the gradient of a scalar (1 x 1 or "
+                            "a SymPy scalar); for a column vector use Jacobian(y, x) with x a column vector too, for "
+                            "anything else differentiate a scalar (e.g. a loss)")
+            elif isinstance(node, Jacobian):
+                y_shape, w_shape = _matrix_shape(node.y), _matrix_shape(node.wrt)
+                if not (_is_column(y_shape) and _is_column(w_shape)):
+                    y_note = "" if _is_column(y_shape) else ", not a column vector"
+                    w_note = "" if _is_column(w_shape) else ", not a column vector"
+                    return (f"Jacobian({_short_expr(node.y)}, {node.wrt.name}) differentiates {_short_expr(node.y)} "
+                            f"({_dims_text(y_shape)}{y_note}) with respect to {node.wrt.name} "
+                            f"({_dims_text(w_shape)}{w_note}): " + JACOBIAN_FIX)
+    return ""
+
+
+def _conclusion_parts(claim: Claim, statement: Algorithmic) -> list:
+    """The expressions `conclusion(state, next_state)` returns, as the engine calls it."""
+    nxt = sp.MatrixSymbol(str(statement.state.name) + "_next", *statement.state.shape)
+    try:
+        parts = statement.conclusion(statement.state, nxt)
+    except Exception as exc:
+        raise claim.fail(f"Algorithmic conclusion(state, next_state) raised {type(exc).__name__}: {one_line(exc)}; "
+                         "it must return (lhs, rhs) or (lhs, rhs, scale) built from the two states") from exc
+    if not isinstance(parts, (tuple, list)) or len(parts) not in (2, 3):
+        raise claim.fail(f"Algorithmic conclusion(state, next_state) returned {one_line(repr(parts), 80)}; "
+                         "return (lhs, rhs) or (lhs, rhs, scale)")
+    return list(parts)
+
+
+def _expected_shape_problem(claim: Claim, expected) -> str:
+    """Why `Shape(expected=...)` is not a shape ('' when it is, or when it is None)."""
+    if expected is None:
+        return ""
+    if isinstance(expected, (str, bytes)) or not isinstance(expected, (tuple, list)) or len(expected) != 2:
+        return f"Shape expected={expected!r}; give (rows, cols), e.g. expected=(n, 1), or None"
+    for d in expected:
+        if isinstance(d, bool) or not isinstance(d, (numbers.Integral, sp.Expr)) or \
+                (isinstance(d, numbers.Integral) and d < 1) or \
+                (isinstance(d, sp.Expr) and d.is_number and not (d.is_Integer and d >= 1)):
+            return (f"Shape expected={expected!r} has the dimension {d!r}; give positive integers or expressions in "
+                    "the dimension symbols, e.g. expected=(n, 1)")
+        if isinstance(d, sp.Expr):
+            for s in d.free_symbols:
+                if str(getattr(s, "name", s)) not in claim.sizes:
+                    return (f"Shape expected={expected!r} uses the dimension {s}, which has no range; add "
+                            f"sizes={{{str(s)!r}: (lo, hi)}}")
+    return ""
+
+
+def _case_symbol_names(claim: Claim, sizes: dict) -> tuple[set, dict]:
+    """(names a case may substitute, {matrix symbol name: its entry names}) at `sizes`: the scalar
+    symbols of the statement and the entries of its matrices as the symbolic path instantiates them
+    (`domain.generic`: `w_1` for entry 1 of a vector w, `A_12` for row 1, column 2 of A)."""
+    names, entries = set(), {}
+    for name, (shape, domain) in symbol_shapes(claim, sizes).items():
+        if domain is None:
+            continue
+        value = domain.generic(name, shape)
+        found = {str(s.name) for s in getattr(value, "free_symbols", ())}
+        names |= found
+        if shape:
+            entries[name] = found
+    return names, entries
+
+
+def _check_case_keys(claim: Claim) -> None:
+    """Every substitution of a non-smooth Minimiser's case names a symbol the symbolic path
+    instantiates, at every size it runs at (a key that names nothing substitutes nothing, and the
+    case silently checks the whole domain again)."""
+    for sizes in (claim.symbolic_sizes or (claim.smallest_sizes(),)):
+        sizes = dict(sizes)
+        statement = claim.build(sizes)
+        names, entries = _case_symbol_names(claim, sizes)
+        for description, substitution in statement.cases:
+            for key in substitution:
+                if not isinstance(key, str) and not isinstance(getattr(key, "name", None), str):
+                    raise claim.fail(f"Minimiser case {description!r} substitutes {key!r}, which is not a symbol; key "
+                                     "each substitution by a symbol or its name, e.g. {'w_1': value}")
+                name = _name(key)
+                if name in names:
+                    continue
+                sizes_text = ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "no dimensions"
+                known = sorted(names)
+                listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+                variable = str(statement.wrt.name)
+                if name in entries:
+                    hint = (f"{name!r} is a matrix: substitute its entries as the symbolic path names them, e.g. "
+                            f"{sorted(entries[name])[0]!r}")
+                elif name == variable or name.startswith(variable + "_"):
+                    hint = (f"{variable} is the variable minimised over, which a case cannot fix; substitute the other "
+                            "symbols (the data) to split their domain")
+                else:
+                    hint = ("key each substitution by a scalar symbol of the statement or a matrix entry as the "
+                            "symbolic path names it ('x_1' for entry 1 of a vector x, 'A_12' for row 1, column 2 of A)")
+                raise claim.fail(f"Minimiser case {description!r} substitutes {name!r}, which is not a symbol of the "
+                                 f"statement at the symbolic sizes {sizes_text} (its symbols there: {listed or 'none'}); "
+                                 + hint)
+
+
 def validate(claim: Claim) -> None:
     """Raise `ClaimDefinitionError` for anything that would make the claim unanswerable."""
     sizes = {name: lo for name, (lo, hi) in claim.sizes.items()}
@@ -563,6 +777,17 @@ def validate(claim: Claim) -> None:
                              "(sp.Symbol, sp.MatrixSymbol): dlverify never parses text into code")
     if isinstance(statement, Property) and statement.relation not in RELATIONS:
         raise claim.fail(f"Property relation={statement.relation!r}; use one of {RELATIONS}")
+    if isinstance(statement, Minimiser) and not statement.smooth and not statement.cases:
+        raise claim.fail("Minimiser(smooth=False) has no cases: its subgradient condition is checked case by case, "
+                         "so it would be checked nowhere and only convexity would be shown; give "
+                         'cases=(("description", {symbol: value}), ...) covering the domain')
+    if isinstance(statement, Shape):
+        problem = _expected_shape_problem(claim, statement.expected)
+        if problem:
+            raise claim.fail(problem)
+    problem = _derivative_problem(claim, statement)
+    if problem:
+        raise claim.fail(problem)
     symbols = free_symbols(statement)
     for sym in sorted((s for s in symbols if isinstance(s, sp.MatrixSymbol)), key=lambda s: str(s.name)):
         for d in sym.shape:
@@ -603,3 +828,10 @@ def validate(claim: Claim) -> None:
         raise
     except Exception as exc:  # a builder that builds at the lower bounds but not at the sizes tried next
         raise _describe_build_failure(claim, None, exc) from exc
+    if isinstance(statement, Minimiser) and not statement.smooth:
+        try:
+            _check_case_keys(claim)
+        except ClaimDefinitionError:
+            raise
+        except Exception as exc:  # a builder that cannot build at the symbolic sizes
+            raise _describe_build_failure(claim, None, exc) from exc

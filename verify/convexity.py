@@ -34,6 +34,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from . import crosscheck
+from .claim import concrete_shape
 from .evaluate import EXACT, evaluate
 from .nodes import Grad, Jacobian
 
@@ -71,17 +72,12 @@ def _context(f, wrt, claim, sizes):
         dom = claim.domain.get(name)
         if name in sizes or dom is None:
             continue  # dimension symbols; bound variables (their values come from `at`)
-        env[name] = dom.generic(name, _shape(sym, sizes) if isinstance(sym, sp.MatrixSymbol) else ())
-    rows, cols = _shape(wrt, sizes)
+        env[name] = dom.generic(name, concrete_shape(sym, sizes) if isinstance(sym, sp.MatrixSymbol) else ())
+    rows, cols = concrete_shape(wrt, sizes)
     w = sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Dummy(f"{wrt.name}_{i + 1}{j + 1}", real=True))
     env[str(wrt.name)] = w
     at = ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "the given sizes"
     return {"wrt": wrt, "env": env, "vars": list(w), "claim": claim, "sizes": sizes, "at": at}
-
-
-def _shape(sym, sizes) -> tuple[int, int]:
-    subs = {s: sp.Integer(sizes[str(s)]) for d in sym.shape for s in sp.sympify(d).free_symbols if str(s) in sizes}
-    return tuple(int(sp.sympify(d).xreplace(subs)) for d in sym.shape)
 
 
 def _value(e, ctx):

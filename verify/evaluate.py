@@ -81,7 +81,7 @@ def _evaluate(expr, env: Mapping[str, Any], be: Backend):
     if isinstance(expr, sp.Transpose):
         return be.transpose(ev(expr.arg))
     if isinstance(expr, sp.Inverse):
-        return be.inverse(ev(expr.arg))
+        return _square_op(expr, be.inverse, ev(expr.arg))
     if isinstance(expr, sp.MatPow):
         return _matpow(ev(expr.base), expr.exp, be)
     if isinstance(expr, sp.Pow):
@@ -103,9 +103,9 @@ def _evaluate(expr, env: Mapping[str, Any], be: Backend):
     if isinstance(expr, DiagonalMatrix):
         return be.diag_from_vector(be.diag_of(ev(expr.arg)))
     if isinstance(expr, sp.Trace):
-        return be.trace(ev(expr.arg))
+        return _square_op(expr, be.trace, ev(expr.arg))
     if isinstance(expr, sp.Determinant):
-        return be.det(ev(expr.arg))
+        return _square_op(expr, be.det, ev(expr.arg))
     if isinstance(expr, sp.Sum):
         return _sum(expr, env, be)
     if isinstance(expr, Grad):
@@ -118,6 +118,27 @@ def _evaluate(expr, env: Mapping[str, Any], be: Backend):
     if fn is not None:
         return fn(*[ev(a) for a in expr.args])
     raise EvaluationError(f"dlverify cannot evaluate {type(expr).__name__} nodes: {expr}")
+
+
+def _square_op(expr, op, value):
+    """trace, det or inverse of `value`, with the formula named when it is not square."""
+    try:
+        return op(value)
+    except ShapeMismatch as exc:
+        raise ShapeMismatch(f"{_show(expr)} is ill-formed: {exc}") from None
+
+
+def _square_only(op, what: str):
+    """A backend entry for an operation defined only on square matrices (trace, det, inverse):
+    `ShapeMismatch` otherwise (`jnp.trace` would sum the diagonal of a 1 x 2 array)."""
+
+    def run(a):
+        shape = tuple(getattr(a, "shape", ()))
+        if len(shape) != 2 or shape[0] != shape[1]:
+            raise ShapeMismatch(f"the {what} of a {_dims(shape)} matrix: it is not square")
+        return op(a)
+
+    return run
 
 
 def _show(expr) -> str:
@@ -298,15 +319,15 @@ EXACT = Backend(
     matrix=lambda rows: sp.ImmutableMatrix(rows),
     matmul=lambda a, b: sp.ImmutableMatrix(_exact_checked(_mul)(a, b)),
     transpose=lambda a: a.T,
-    inverse=_exact_inverse,
+    inverse=_square_only(_exact_inverse, "inverse"),
     eye=lambda n: sp.ImmutableMatrix(sp.eye(n)),
     full=lambda r, c, v: sp.ImmutableMatrix(sp.Matrix(r, c, [v] * (r * c))),
     elementwise=lambda fn, a: sp.ImmutableMatrix(a.applyfunc(fn)),
     hadamard=lambda a, b: sp.ImmutableMatrix(_exact_checked(lambda x, y: x.multiply_elementwise(y))(a, b)),
     diag_from_vector=lambda v: sp.ImmutableMatrix(sp.diag(*list(v))),
     diag_of=lambda a: sp.ImmutableMatrix([a[i, i] for i in range(min(a.shape))]),
-    trace=lambda a: a.trace(),
-    det=lambda a: a.det(),
+    trace=_square_only(lambda a: a.trace(), "trace"),
+    det=_square_only(lambda a: a.det(), "determinant"),
     entry=lambda a, i, j: a[i, j],
     grad=_exact_grad,
     jacobian=_exact_jacobian,
@@ -368,15 +389,15 @@ def _jax_backend() -> Backend:
         matrix=lambda rows: jnp.stack([jnp.stack([jnp.asarray(x, jnp.float64) for x in r]) for r in rows]),
         matmul=checked(jnp.matmul, "matmul"),
         transpose=lambda a: jnp.swapaxes(a, -1, -2),
-        inverse=jnp.linalg.inv,
+        inverse=_square_only(jnp.linalg.inv, "inverse"),
         eye=lambda n: jnp.eye(n, dtype=jnp.float64),
         full=lambda r, c, v: jnp.full((r, c), float(v), dtype=jnp.float64),
         elementwise=lambda fn, a: fn(a),
         hadamard=checked(jnp.multiply, "hadamard"),
         diag_from_vector=lambda v: jnp.diag(jnp.reshape(v, (-1,))),
         diag_of=lambda a: jnp.diagonal(a)[:, None],
-        trace=jnp.trace,
-        det=jnp.linalg.det,
+        trace=_square_only(jnp.trace, "trace"),
+        det=_square_only(jnp.linalg.det, "determinant"),
         entry=lambda a, i, j: a[i, j],
         grad=grad,
         jacobian=jacobian,

@@ -18,7 +18,7 @@ import sympy as sp
 
 from . import crosscheck
 from ._errors import EvaluationError
-from .claim import Claim, Minimiser, _concrete
+from .claim import Claim, Minimiser, concrete_shape
 from .convexity import prove_convex
 from .evaluate import EXACT, evaluate
 from .exact import (SymbolicResult, _tex, find_exact_counterexample, generic_env, provably_nonnegative,
@@ -29,14 +29,10 @@ from .reduce import _SliceOver, _within
 MINIMALITY_LEFT = "stationarity proved; minimality checked numerically"
 
 
-def _shape_at(symbol: sp.MatrixSymbol, sizes: dict) -> tuple[int, int]:
-    return tuple(_concrete(d, sizes, None) for d in symbol.shape)
-
-
 def subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list, members: dict | None = None) -> SymbolicResult:
     """The subgradient condition case by case (`st.cases` cover the domain), then convexity."""
     base = generic_env(claim, sizes, members=members)
-    rows, cols = _shape_at(st.wrt, sizes)
+    rows, cols = concrete_shape(st.wrt, sizes)
     w = sp.Matrix(rows, cols, lambda i, j: sp.Dummy(f"w{i}{j}", real=True))
     for description, substitution in st.cases:
         by_name = {str(k): sp.sympify(v, strict=True) for k, v in substitution.items()}
@@ -127,7 +123,7 @@ def _convex_plus_l1(claim: Claim, st: Minimiser, env: dict, w, sizes: dict) -> s
 
 def _hessian(claim: Claim, st: Minimiser, env: dict):
     """The Hessian of `f` with respect to the entries of `wrt`, and the entries (symbols)."""
-    rows, cols = _shape_at(st.wrt, {k: v for k, v in env.items() if isinstance(v, int)})
+    rows, cols = concrete_shape(st.wrt, {k: v for k, v in env.items() if isinstance(v, int)})
     entries = [sp.Symbol(f"{st.wrt.name}_{i}_{j}", real=True) for i in range(rows) for j in range(cols)]
     value = evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(rows, cols, entries)}, EXACT)
     value = value[0, 0] if isinstance(value, sp.MatrixBase) else value

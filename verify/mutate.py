@@ -106,7 +106,7 @@ class Mutant:
         c = self.original
         return _claim(id=self.id, title=f"mutant {self.number} of {c.id}: {self.describe()}", source=c.source,
                       statement=self.statement, domain=c.domain, expect="fails",
-                      notes=f"Mutant of {c.id} ({OPERATOR_TEXT[self.operator]}).", rtol=c.rtol, atol=c.atol,
+                      notes=f"Mutant of {c.id} ({OPERATOR_TEXT[self.operator]}).", rtol=c.rtol, atol=c.atol, tolerance_reason=c.tolerance_reason,
                       defined_at=c.defined_at, **self.size_fields())
 
     def size_fields(self) -> dict:

@@ -49,6 +49,18 @@ class Jacobian(MatrixExpr):
     def __new__(cls, y, wrt, at=None):
         if not isinstance(wrt, sp.MatrixSymbol):
             raise TypeError(f"Jacobian: differentiate with respect to a MatrixSymbol, got {wrt!r}")
+        y = sp.sympify(y, strict=True)
+        if not getattr(y, "is_Matrix", False):
+            raise TypeError(f"Jacobian: {y} is a scalar; its derivative is a gradient: use Grad({y}, {wrt})")
+        # A second line of defence behind claim validation (which also catches symbolic shapes):
+        # the backends differentiate y[:, 0] in x[:, 0], so a matrix here would silently drop columns.
+        for what, value in (("the differentiated expression", y), ("the variable", wrt)):
+            cols = value.shape[1]
+            if isinstance(cols, (int, sp.Integer)) and int(cols) != 1:
+                rows = value.shape[0]
+                raise TypeError(f"Jacobian: {what} {value} is {rows} x {cols}, not a column vector; the Jacobian is "
+                                "defined for a column vector with respect to a column vector: for a matrix variable, "
+                                "differentiate a scalar (e.g. a loss) or vectorise")
         at = wrt if at is None else at
         return super().__new__(cls, y, wrt, at)
 

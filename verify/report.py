@@ -12,8 +12,8 @@ from typing import Iterable
 import numpy as np
 import sympy as sp
 
-from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property, Shape,
-                    symbol_shapes)
+from .claim import (DEFAULT_ATOL, DEFAULT_RTOL, Algorithmic, Claim, Derivation, Expectation, Gradient, Identity,
+                    Minimiser, Property, Shape, number_text, symbol_shapes)
 from .conditioning import KAPPA_CAP
 from .runner import ClaimResult
 
@@ -72,6 +72,30 @@ def statement_tex(claim: Claim) -> tuple[str, str]:
     return body, note
 
 
+def conclusion_scale_tex(claim: Claim) -> str | None:
+    """LaTeX of the scale an Algorithmic claim's conclusion returns as its third element (the
+    tolerance of the conclusion is relative to it), or None."""
+    st = claim.build(claim.smallest_sizes())
+    if not isinstance(st, Algorithmic):
+        return None
+    nxt = sp.MatrixSymbol(str(st.state.name) + "_next", *st.state.shape)
+    parts = st.conclusion(st.state, nxt)
+    return tex(parts[2]) if len(parts) > 2 else None
+
+
+def own_tolerance_text(claim: Claim) -> str | None:
+    """The claim's own rtol/atol when they differ from the defaults (or it gives a reason), with the
+    reason; None for a claim at the default tolerances."""
+    reason = claim.tolerance_reason.strip()
+    if claim.rtol == DEFAULT_RTOL and claim.atol == DEFAULT_ATOL and not reason:
+        return None
+    parts = []
+    for key, value, default in (("rtol", claim.rtol, DEFAULT_RTOL), ("atol", claim.atol, DEFAULT_ATOL)):
+        parts.append(f"{key} = {number_text(value)}" + ("" if value == default else f" (default {number_text(default)})"))
+    return ("this claim sets its own tolerance: " + ", ".join(parts)
+            + (f"; reason: {' '.join(reason.split())}" if reason else ""))
+
+
 def _sizes_text(sizes: dict) -> str:
     return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "no dimensions"
 
@@ -127,6 +151,11 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None) -> st
     lines.append(f"- tolerance: |lhs - rhs| <= {c.atol:g} + {c.rtol:g} * min(max(1, kappa), {KAPPA_CAP:g}) * scale "
                  "(scale: the larger magnitude of the two sides or of the terms compared; kappa: the instance's condition "
                  "number, below)")
+    scale = conclusion_scale_tex(c)
+    if scale is not None:
+        lines.append(f"- tolerance relative to ${scale}$ (the scale the conclusion returns), or to the magnitude of "
+                     "the two sides when that is larger")
+    own = own_tolerance_text(c)
     if c.notes:
         lines += ["", c.notes.strip()]
     lines += ["", "## Symbolic path (SymPy)", "", f"- result: **{sym.status}**" + (f", scope: {sym.scope}" if sym.scope else "")]
@@ -139,11 +168,15 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None) -> st
     lines += ["", "## Numeric path (JAX, float64)", ""]
     if num.status == "error":
         lines.append(f"- result: **error**: {num.message}")
+        if own:
+            lines.append(f"- {own}")
     else:
         lines += [f"- result: **{num.status}** on {num.instances} instances, seed {result.seed}, "
                   f"sizes {'; '.join(_sizes_text(s) for s in num.sizes)}",
-                  f"- tolerance: {num.tolerance}",
-                  f"- worst condition number among the instances: {_kappa_text(num.worst_condition)}"]
+                  f"- tolerance: {num.tolerance}"]
+        if own:
+            lines.append(f"- {own}")
+        lines.append(f"- worst condition number among the instances: {_kappa_text(num.worst_condition)}")
         lines += [f"- {n}" for n in num.notes]
         if num.comparisons:
             lines += ["", "| check | instances | mismatched | max abs error | max rel error |", "|---|---|---|---|---|"]
@@ -184,6 +217,7 @@ def record(result: ClaimResult) -> dict:
                                      "max_abs": k.max_abs, "max_rel": k.max_rel} for k in getattr(num, "comparisons", ())],
                     "ill_formed": list(getattr(num, "ill_formed", ())),
                     "worst_condition": _kappa_json(getattr(num, "worst_condition", None)),
+                    "rtol": float(c.rtol), "atol": float(c.atol), "tolerance_reason": c.tolerance_reason,
                     "near_kink_excluded": getattr(num, "near_kink", 0)},
         "counterexample": None if cx is None else {
             "check": cx.check, "sizes": cx.sizes, "values": cx.values, "lhs": cx.lhs, "rhs": cx.rhs,

@@ -68,7 +68,26 @@ def conditions(expr, out: list | None = None) -> list[ShapeCondition]:
             out.append(ShapeCondition(a.shape[1], b.shape[1], f"the {what} of {_short(a)} and {_short(b)} (columns)"))
     elif isinstance(expr, sp.Inverse):
         out.append(ShapeCondition(expr.arg.shape[0], expr.arg.shape[1], f"the inverse of {_short(expr.arg)}"))
+    elif isinstance(expr, (sp.Trace, sp.Determinant)) and _shape(expr.arg) is not None:
+        # SymPy builds tr(W) and det(W) for an n x m W; only a square matrix has either
+        what = "trace" if isinstance(expr, sp.Trace) else "determinant"
+        out.append(ShapeCondition(expr.arg.shape[0], expr.arg.shape[1], f"the {what} of {_short(expr.arg)}"))
     return out
+
+
+def expected_shape_conditions(expr, expected, where: str) -> list[ShapeCondition]:
+    """The conditions for `expr` to have the shape `expected = (rows, cols)` (a `Shape` statement's
+    `expected=`): its rows and its columns.  A scalar counts as 1 x 1.  `expected=None` asks for
+    nothing."""
+    if expected is None:
+        return []
+    rows, cols = expected
+    shape = _shape(expr)
+    note = ""
+    if shape is None:
+        shape, note = (sp.Integer(1), sp.Integer(1)), "; a scalar is 1 x 1"
+    return [ShapeCondition(shape[0], sp.sympify(rows, strict=True), f"{where} (rows{note})"),
+            ShapeCondition(shape[1], sp.sympify(cols, strict=True), f"{where} (columns{note})")]
 
 
 def equal_shape_conditions(a, b, where: str) -> list[ShapeCondition]:

@@ -33,7 +33,7 @@ from .exact import (SymbolicResult, _fmt_sizes, _tex, component_choices, find_ex
 from .minimality import MINIMALITY_LEFT, minimality, subgradient_cases
 from .nodes import Grad
 from .reduce import CHEAP_REDUCERS, COSTLY_REDUCERS, reduce_to_zero
-from .shapes import conditions, equal_shape_conditions
+from .shapes import conditions, equal_shape_conditions, expected_shape_conditions
 
 __all__ = ["SymbolicResult", "check_symbolic", "shape_conditions", "check_shapes", "reduce_to_zero"]
 
@@ -56,6 +56,8 @@ def shape_conditions(statement) -> list:
             conds += equal_shape_conditions(a, b, f"steps {i} and {i + 1}")
     elif isinstance(statement, Minimiser):
         conds += equal_shape_conditions(statement.point, statement.wrt, "the point and the variable")
+    elif isinstance(statement, Shape):
+        conds += expected_shape_conditions(statement.expr, statement.expected, "the formula against expected=")
     return conds
 
 
