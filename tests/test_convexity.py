@@ -21,7 +21,7 @@ import sympy as sp
 
 from derivations import optimization as opt
 from derivations import regularization as reg
-from verify import convexity, domains
+from verify import domains
 from verify.convexity import prove_convex
 from verify.evaluate import EXACT, evaluate
 from verify.nodes import scalar

@@ -40,6 +40,32 @@ KAPPA_CAP = 1e4
 # a kink argument within this fraction of the size of its terms counts as "at the kink"
 KINK_MARGIN = 1e-6
 
+# Tolerances are entrywise: entry ij is compared against atol + rtol_eff * scale_ij with
+# scale_ij = max(|lhs_ij|, |rhs_ij|, the claim's or check's extra scale, floor), so a factor-2
+# error in a small entry is not hidden by a large entry elsewhere in the same matrix (it was, when
+# the scale was the largest entry of the whole matrix).  The floor is ROUNDING_FLOOR times the
+# largest |entry| of the instance's two sides.  Why a floor, and why 1e-6:
+# * the rounding error of an entry is proportional to the size of the terms it was computed from,
+#   not to the entry: an entry that is a near-cancellation (a small entry of a product of large
+#   matrices) carries an absolute error of about c * u * T (u = 2.2e-16, T the size of the terms,
+#   c a small accumulation factor: the number of terms and operations).  T is not known per entry,
+#   but it is at most about the largest entry of the result whenever the result is not itself a
+#   cancellation of much larger intermediates (and that case was never covered: the old, whole-
+#   matrix scale did not cover it either);
+# * at the default rtol 1e-8 the floor's tolerance is 1e-8 * 1e-6 * max|entry| = 1e-14 * max|entry|,
+#   about 45 u * max|entry|: room for accumulation factors up to ~45 relative to the largest entry,
+#   and rtol_eff = rtol * min(max(1, kappa), KAPPA_CAP) grows with the condition number exactly as
+#   the normwise rounding of an inverse (u * kappa * ||x||) does, so the room stays ~45 up to the cap;
+# * beyond the cap rtol_eff stops growing while the normwise error of an inverse does not, so the
+#   floor grows by kappa / KAPPA_CAP instead, up to the whole-instance scale (kappa >= 1e10: the
+#   comparison is then normwise, as it was before for every instance; the push-through identity
+#   in tests/test_numeric_tolerance.py, kappa ~ 1e12, fails without this growth);
+# * it still catches a wrong small entry: a factor-2 error in an entry of size |t| shows once
+#   |t| > 2e-14 * max|entry| at the default rtol (e.g. t ~ 1 beside exp(25) ~ 7e10), where the
+#   whole-matrix scale needed |t| > 2e-8 * max|entry|.
+# Every built-in claim passes with it (and fails where expected).
+ROUNDING_FLOOR = 1e-6
+
 KINK_ATOMS = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Piecewise)
 
 
@@ -50,10 +76,21 @@ def effective_rtol(rtol: float, kappa):
     return rtol * np.minimum(np.maximum(1.0, np.nan_to_num(kappa, nan=np.inf)), KAPPA_CAP)
 
 
+def rounding_floor(kappa):
+    """The floor of an entry's scale, as a fraction of the instance's largest |entry| (array-friendly):
+    ROUNDING_FLOOR, growing by kappa / KAPPA_CAP beyond the cap, at most 1 (see ROUNDING_FLOOR)."""
+    import numpy as np
+
+    kappa = np.nan_to_num(np.asarray(kappa, dtype=float), nan=np.inf)
+    return np.minimum(1.0, ROUNDING_FLOOR * np.maximum(1.0, kappa / KAPPA_CAP))
+
+
 def tolerance_text(atol: float, rtol: float) -> str:
-    return (f"|lhs - rhs| <= {atol:g} + {rtol:g} * min(max(1, kappa), {KAPPA_CAP:g}) * scale, entrywise maximum "
-            "per instance; kappa is the instance's largest 2-norm condition number of a matrix the formula inverts "
-            "(1 when it inverts none)")
+    return (f"|lhs_ij - rhs_ij| <= {atol:g} + {rtol:g} * min(max(1, kappa), {KAPPA_CAP:g}) * scale_ij for every "
+            "entry ij of every instance, scale_ij = max(|lhs_ij|, |rhs_ij|, the check's own scale if any, "
+            f"{ROUNDING_FLOOR:g} * max(1, kappa / {KAPPA_CAP:g}) (at most 1) * the instance's largest |entry|: "
+            "room for rounding in an entry computed by cancellation); kappa is the instance's largest 2-norm "
+            "condition number of a matrix the formula inverts (1 when it inverts none)")
 
 
 # --- which expressions to walk, with which bindings ------------------------------------------------

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 

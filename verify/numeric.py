@@ -1,7 +1,10 @@
 """The numeric path: lower a claim to JAX and test it on random instances of its domain.
 
-Every check is a list of `Pair`s (two values that the claim says are equal, plus a scale for the
-relative tolerance), computed by one `jit(vmap(...))` per size assignment.  Derivatives are
+Every check is a list of `Pair`s (two values that the claim says are equal, or for a strict
+inequality that the first exceeds the second, plus an optional scale for the relative tolerance),
+computed by one `jit(vmap(...))` per size assignment.  They are compared entry by entry, each entry
+against its own size (see `compare_entrywise` and `conditioning.ROUNDING_FLOOR`), and every scale
+the claim supplies or the engine chooses is stated in the result's notes.  Derivatives are
 always JAX autodiff of the lowered expression (`Grad`/`Jacobian` nodes lower to `jax.grad` /
 `jax.jacrev`), so a claimed gradient is compared against autodiff, never against itself.
 
@@ -18,23 +21,35 @@ from typing import Any, Callable
 
 import numpy as np
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property,
                     Shape, size_assignment_ok, symbol_shapes)
-from .conditioning import KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, tolerance_text
+from .conditioning import (KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, rounding_floor,
+                           tolerance_text)
 from .evaluate import evaluate, jax_backend
 from .nodes import Grad
 
 
 @dataclass(frozen=True)
 class Pair:
-    """Two quantities the claim says are equal, one instance at a time."""
+    """Two quantities the claim says are equal, one instance at a time.
+
+    `compute(env)` returns `(lhs, rhs, extra_scale)` or `(lhs, rhs, extra_scale, valid)`: `valid`
+    (a traced boolean) False leaves the instance out of this check's decision (e.g. a local
+    minimiser search that did not converge); such instances are counted and reported, and when
+    fewer than half are valid the result is an error (`excluded_when` says why an instance is
+    left out, `excluded_fix` what to do about it).  `strict`: the claim is `lhs > rhs` entrywise,
+    beyond rounding (`lhs - rhs > tolerance`), not `lhs == rhs`."""
 
     name: str
-    compute: Callable[[dict], tuple]  # env -> (lhs, rhs, extra_scale)
+    compute: Callable[[dict], tuple]  # env -> (lhs, rhs, extra_scale[, valid])
     exact: tuple | None = None  # (lhs_expr, rhs_expr) for exact confirmation, when expressible
     every_size: bool = True  # False: costly search-type checks run at the first size assignment only
+    strict: bool = False
+    excluded_when: str = ""
+    excluded_fix: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,11 @@ class Counterexample:
     ill_formed: str = ""
     exact: str = ""
     exact_confirmed: bool | None = None
+    # the entry of lhs / rhs (a flat index into them) with the largest error / tolerance, its
+    # error and its tolerance: the entry that decided the failure
+    entry: int | None = None
+    entry_abs_err: float | None = None
+    entry_tolerance: float | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,9 @@ class NumericResult:
     # the largest |lhs - rhs| / tolerance over every check and instance: <= 1 when all pass; how
     # close a passing claim came to failing (a seed sweep reports it)
     tolerance_used: float = 0.0
+    # instances left out of a check's decision because they were not valid for it (a local
+    # minimiser search that did not converge); the notes say how many and why
+    excluded: int = 0
     _worst_env: Any = field(default=None, repr=False, compare=False)
 
 
@@ -196,22 +219,83 @@ def _with(env, name, value):
     return {**env, name: value}
 
 
+def _split_sum(expr) -> list:
+    """The additive terms of a scalar expression, recursively: the arguments of a sum, of a sum read
+    as a scalar (`scalar(A + B)`), and of a sum times a factor (distributed: c (a + b) = c a + c b)."""
+    if isinstance(expr, sp.Add):
+        return [t for a in expr.args for t in _split_sum(a)]
+    if isinstance(expr, MatrixElement) and isinstance(expr.parent, sp.MatAdd):
+        return [t for a in expr.parent.args for t in _split_sum(MatrixElement(a, expr.i, expr.j))]
+    if isinstance(expr, sp.Mul):
+        sums = [a for a in expr.args if isinstance(a, sp.Add)
+                or (isinstance(a, MatrixElement) and isinstance(a.parent, sp.MatAdd))]
+        if len(sums) == 1:
+            rest = sp.Mul(*[a for a in expr.args if a is not sums[0]])
+            return [rest * t for t in _split_sum(sums[0])]
+    return [expr]
+
+
+SHOWN_CHARS = 400  # expressions quoted in the notes are cut beyond this many characters
+
+
+def _shown(expr, cost=None) -> str:
+    """`expr` as text for the notes; a gradient of `cost` (an `Algorithmic` claim's C) at p reads `gradC(p)`."""
+    if cost is not None and isinstance(expr, sp.Basic):
+        def short(node):
+            body, wrt, at = node.args
+            return sp.MatrixSymbol(f"gradC({sp.sstr(at)})", *wrt.shape)
+        expr = expr.replace(lambda node: isinstance(node, Grad) and node.args[0] == cost, short)
+    text = sp.sstr(expr)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + f" ... ({len(text)} characters)"
+
+
 def _minimiser_pairs(st: Minimiser, key, notes: list) -> list[Pair]:
     import jax
     import jax.numpy as jnp
 
     name = str(st.wrt.name)
-    f_scalar = lambda e: jnp.reshape(_ev(st.f, e), ())  # noqa: E731
+    # f is a sum; its terms free of wrt are additive constants.  They cannot change which point is
+    # the minimiser, but they can hide any decrease: a tolerance relative to |f(point)| with f =
+    # 1e14 - ||w - a||^2 is 1e6, far above the decrease the perturbations find.  So the perturbation
+    # and solver checks compare f without its constants, relative to the size of its remaining
+    # terms at the point (the rounding in f(x) - f(point) is relative to the terms, not to their sum).
+    split = _split_sum(st.f)
+    varying = [t for t in split if t.has(st.wrt)]
+    constants = [t for t in split if not t.has(st.wrt)]
+    f_rest = sp.Add(*varying) if constants and varying else st.f
+    f_scalar = lambda e: jnp.reshape(_ev(f_rest, e), ())  # noqa: E731
+    size_terms = varying or [st.f]
+
+    def term_scale(e, p):
+        at = _with(e, name, p)
+        return jnp.max(jnp.stack([jnp.abs(jnp.reshape(_ev(t, at), ())) for t in size_terms]))
+
+    if constants and varying:
+        notes.append(f"minimality (perturbation and solver checks): the terms of f free of {name}, "
+                     f"{_shown(sp.Add(*constants))}, are additive constants and are dropped before comparing values")
+    notes.append("minimality (perturbation and solver checks): the tolerance is relative to the largest |value| at "
+                 f"the point among the terms of f{' without its constants' if constants and varying else ''}: "
+                 + ", ".join(_shown(t) for t in size_terms))
     out: list[Pair] = []
     if st.smooth:
         g = Grad(st.f, st.wrt, at=st.point)
-        terms = [Grad(t, st.wrt, at=st.point) for t in _additive_terms(st.f)]
+        # the constants' gradients are 0: leaving them out changes no scale and keeps the note short
+        grad_terms = [t for t in _additive_terms(st.f) if t.has(st.wrt)] or [st.f]
+        terms = [Grad(t, st.wrt, at=st.point) for t in grad_terms]
 
         def stationarity(e):
             grad = _ev(g, e)
             scale = max_abs_of([_ev(t, e) for t in terms]) if len(terms) > 1 else 0.0
             return grad, jnp.zeros_like(grad), scale
 
+        if len(terms) > 1:
+            notes.append("autodiff gradient at the point = 0: the tolerance is relative to the largest entry of the "
+                         "gradients at the point of the terms of f, "
+                         + ", ".join(_shown(t) for t in grad_terms)
+                         + " (their sum is the gradient, so rounding in it is relative to them)")
+        else:
+            notes.append(f"autodiff gradient at the point = 0: f has one term that depends on {name}; the tolerance "
+                         "is atol + rtol * the size of each gradient entry (or the rounding floor)")
         out.append(Pair("autodiff gradient at the point = 0", stationarity, (g, sp.ZeroMatrix(*st.wrt.shape))))
     eps = (1e-4, 1e-2, 1.0)
     n_dirs = 8
@@ -232,7 +316,7 @@ def _minimiser_pairs(st: Minimiser, key, notes: list) -> list[Pair]:
         masks = jnp.concatenate([1.0 - jnp.eye(p.size), jnp.zeros((1, p.size))]).reshape((p.size + 1,) + p.shape)
         at_kinks = jax.vmap(lambda mk: f_scalar(_with(e, name, p * mk)))(masks)
         drop = jnp.minimum(jnp.min(vals), jnp.min(at_kinks)) - f0
-        return jnp.minimum(drop, 0.0), jnp.zeros(()), jnp.abs(f0)
+        return jnp.minimum(drop, 0.0), jnp.zeros(()), term_scale(e, p)
 
     out.append(Pair("no perturbation of the point lowers f", perturb, every_size=False))
 
@@ -252,7 +336,7 @@ def _minimiser_pairs(st: Minimiser, key, notes: list) -> list[Pair]:
             return x, jnp.minimum(best, fx(x))
 
         _, best = jax.lax.fori_loop(0, 400, body, (start, fx(start)))
-        return jnp.minimum(best - f0, 0.0), jnp.zeros(()), jnp.abs(f0)
+        return jnp.minimum(best - f0, 0.0), jnp.zeros(()), term_scale(e, p)
 
     out.append(Pair("an independent solver (normalised (sub)gradient descent) finds no lower value", solver,
                     every_size=False))
@@ -279,11 +363,16 @@ def _margin(relation: str, value):
     return jnp.min(value), jnp.max(jnp.abs(value))
 
 
-PROPERTY_TEXT = {"psd": "smallest eigenvalue >= 0", "nonnegative": "value >= 0", "positive": "value > 0"}
+PROPERTY_TEXT = {"psd": "smallest eigenvalue >= 0", "nonnegative": "value >= 0",
+                 "positive": "value > 0 (strict: a value within rounding of 0 fails)"}
+
+NOT_CONVERGED = "the local minimiser search did not converge"
 
 
 def _property_pairs(st: Property, notes: list) -> list[Pair]:
     import jax.numpy as jnp
+
+    strict = st.relation == "positive"
 
     def compute(e):
         if st.local_min_of is not None:
@@ -292,14 +381,33 @@ def _property_pairs(st: Property, notes: list) -> list[Pair]:
             e = _with(e, str(x.name), xstar)
         else:
             converged = jnp.asarray(True)
-        margin, scale = _margin(st.relation, _ev(st.expr, e))
-        margin = jnp.where(converged, margin, 0.0)
-        return jnp.minimum(margin, 0.0), jnp.zeros(()), scale
+        value = _ev(st.expr, e)
+        if strict:
+            # every entry must exceed 0 by more than its rounding: compared entrywise as value > 0
+            entries = jnp.reshape(_as_array(value), (-1,))
+            return entries, jnp.zeros_like(entries), jnp.zeros(()), converged
+        margin, scale = _margin(st.relation, value)
+        return jnp.minimum(margin, 0.0), jnp.zeros(()), scale, converged
 
+    if strict:
+        notes.append("value > 0 is checked strictly, entry by entry: an entry passes only when it exceeds atol + "
+                     "rtol * its scale (its own size, or the rounding floor); 0, or a value within rounding of 0, "
+                     "is a violation; the error shown is the shortfall below that bound")
+    elif st.relation == "psd":
+        notes.append("smallest eigenvalue >= 0: a negative smallest eigenvalue of the symmetric part counts only "
+                     "beyond atol + rtol * the largest |eigenvalue|")
+    else:
+        notes.append("value >= 0: a negative entry counts only beyond atol + rtol * the largest |entry|")
+    fix = ""
     if st.local_min_of is not None:
         notes.append("each instance starts damped Newton steps (JAX autodiff Hessian) from its random x "
-                     "and uses the local minimiser found")
-    return [Pair(PROPERTY_TEXT.get(st.relation, st.relation), compute)]
+                     "and uses the local minimiser found; instances where the search does not converge "
+                     "(gradient above 1e-9 of the Hessian's scale after 60 steps) are left out and counted")
+        f, x = st.local_min_of
+        fix = (f"check that f = {_shown(f)} has a strict local minimum over {x} reachable from most of the "
+               f"domain of {x} (f unbounded below or flat has none), or narrow the domains so that it has")
+    return [Pair(PROPERTY_TEXT.get(st.relation, st.relation), compute, strict=strict,
+                 excluded_when=NOT_CONVERGED if st.local_min_of is not None else "", excluded_fix=fix)]
 
 
 def local_minimum(f, x, env, steps: int = 60):
@@ -371,6 +479,14 @@ def _algorithmic_pairs(st: Algorithmic, notes: list) -> list[Pair]:
     lhs, rhs = parts[0], parts[1]
     scale_expr = parts[2] if len(parts) > 2 else None
     step_name = str(st.step.name)
+    check = f"conclusion after each of {st.iterations} steps"
+    if scale_expr is not None:
+        uses_cost = any(isinstance(node, Grad) and node.args[0] == st.cost
+                        for node in sp.preorder_traversal(scale_expr))
+        notes.append(f"{check}: the claim supplies the scale {_shown(scale_expr, st.cost)} ({nxt.name}: the state "
+                     "after the step" + (", gradC(p): the gradient of the cost at p" if uses_cost else "")
+                     + "); the tolerance of that check is relative to it: atol + rtol * max(|lhs_ij|, |rhs_ij|, "
+                     "that scale)")
     if st.step_rule == "exact_line_search":
         notes.append("the step size is an exact line search done with JAX (doubling bracket, golden "
                      "section, Newton polish on the derivative)")
@@ -396,10 +512,58 @@ def _algorithmic_pairs(st: Algorithmic, notes: list) -> list[Pair]:
         _, (left, right, scales) = jax.lax.scan(one_step, e[state], None, length=st.iterations)
         return left, right, jnp.max(scales)
 
-    return [Pair(f"conclusion after each of {st.iterations} steps", compute)]
+    return [Pair(check, compute)]
 
 
 # --- the check ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntrywiseComparison:
+    """Per instance (arrays of length N): the largest error / tolerance over the entries (`ratio`),
+    the largest |lhs - rhs| (`err`; for a strict check the largest shortfall below the bound), the
+    largest error / scale (`rel`), and the entry with the largest ratio, its error and tolerance."""
+
+    ratio: np.ndarray
+    err: np.ndarray
+    rel: np.ndarray
+    entry: np.ndarray
+    entry_err: np.ndarray
+    entry_tol: np.ndarray
+
+
+def compare_entrywise(lhs, rhs, extra, *, atol: float, rtol, kappa, strict: bool = False) -> EntrywiseComparison:
+    """Compare N instances entry by entry: entry ij passes when |lhs_ij - rhs_ij| <= atol + rtol_i *
+    scale_ij (strict: lhs_ij - rhs_ij > that), scale_ij = max(|lhs_ij|, |rhs_ij|, extra_i(j), floor_i),
+    floor_i = rounding_floor(kappa_i) * (instance i's largest |entry|): see conditioning.ROUNDING_FLOOR.
+
+    `rtol` and `kappa` are per instance (or scalars); `extra` is one scale per instance or one per entry."""
+    lhs, rhs = np.asarray(lhs, dtype=float), np.asarray(rhs, dtype=float)
+    n = lhs.shape[0]
+    left, right = lhs.reshape(n, -1), rhs.reshape(n, -1)
+    extra = np.asarray(extra, dtype=float).reshape(n, -1)
+    mag = np.maximum(np.abs(left), np.abs(right))
+    largest = np.max(mag, axis=1, keepdims=True) if mag.shape[1] else np.zeros((n, 1))
+    floor = np.broadcast_to(rounding_floor(kappa), (n,)).reshape(n, 1) * largest
+    scale = np.maximum(np.maximum(mag, extra), floor)
+    tol = atol + np.broadcast_to(np.asarray(rtol, dtype=float), (n,)).reshape(n, 1) * scale
+    if strict:
+        margin = left - right
+        # decreasing in the margin, 1 exactly at margin == tol: a margin at or below the tolerance fails
+        ratio = np.where(margin > tol, tol / np.where(margin > tol, margin, 1.0), 2.0 - margin / tol)
+        err = np.maximum(tol - margin, 0.0)
+    else:
+        err = np.abs(left - right)
+        ratio = err / tol
+    rel = np.where(scale > 0, err / np.where(scale > 0, scale, 1.0), 0.0)
+    if not ratio.shape[1]:  # no entries: nothing can fail
+        zeros = np.zeros(n)
+        return EntrywiseComparison(zeros, zeros, zeros, np.zeros(n, dtype=int), zeros, zeros)
+    entry = np.argmax(ratio, axis=1)
+    pick = lambda a: np.take_along_axis(a, entry[:, None], axis=1)[:, 0]  # noqa: E731
+    return EntrywiseComparison(np.max(ratio, axis=1), np.max(err, axis=1), np.max(rel, axis=1), entry,
+                               pick(err), pick(tol))
+
 
 MAX_REDRAWS = 3  # further batches of instances when too many of the first were near a kink
 REDRAW_SALT = 1 << 20  # keys of the further batches: fold_in(size key, REDRAW_SALT + attempt)
@@ -408,6 +572,7 @@ REDRAW_SALT = 1 << 20  # keys of the further batches: fold_in(size key, REDRAW_S
 def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: int = 2) -> NumericResult:
     """Run every comparison of `claim` on `instances` random instances over up to `configs` sizes."""
     import jax
+    import jax.numpy as jnp
 
     key = claim_key(seed, claim.id)
     rng = np.random.default_rng(np.asarray(jax.random.key_data(key)).astype(np.uint32))
@@ -423,7 +588,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
                 good.append(sizes)
                 break
     comparisons: dict[str, list] = {}
-    worst = None  # (ratio, pair, sizes, env_single, lhs, rhs, err)
+    worst = None  # (rank, pair, sizes, env_single, lhs, rhs, err, (entry, entry_err, entry_tol))
     notes: list[str] = []
     per = max(1, math.ceil(instances / max(1, len(good))))
     total = 0
@@ -431,6 +596,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     conditions: list[float] = []
     inverts = False
     tolerance_used = 0.0
+    excluded: dict[str, list] = {}  # check name -> [left out, looked at, why]
     for index, sizes in enumerate(good):
         k = jax.random.fold_in(key, index)
         statement = claim.build(sizes)
@@ -447,8 +613,9 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
             full = {**single, **sizes}
             outs = []
             for p in pairs:
-                lhs, rhs, extra = p.compute(full)
-                outs.append((_as_array(lhs), _as_array(rhs), _as_array(extra)))
+                lhs, rhs, extra, *valid = p.compute(full)
+                valid = valid[0] if valid else True
+                outs.append((_as_array(lhs), _as_array(rhs), _as_array(extra), jnp.asarray(valid, dtype=bool)))
             kappa, facts["inverts"] = instance_condition(statement, full)
             kink, facts["kinks"] = near_kink(statement, full) if avoid_kinks else (np.False_, [])
             return single, outs, kappa, kink
@@ -486,51 +653,70 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
         conditions.append(float(np.max(kappa)))
         rtol = effective_rtol(claim.rtol, kappa)
         total += per_used
-        for p, (lhs, rhs, extra) in zip(pairs, results):
+        for p, (lhs, rhs, extra, valid) in zip(pairs, results):
             lhs, rhs, extra = np.asarray(lhs), np.asarray(rhs), np.asarray(extra)
             if lhs.shape != rhs.shape:
                 ill.append((sizes, f"{p.name}: the two sides have shapes {lhs.shape[1:]} and {rhs.shape[1:]}"))
                 continue
+            valid = np.broadcast_to(np.asarray(valid, dtype=bool).reshape(-1), (per_used,))
+            used_env, used_kappa, used_rtol = env, kappa, rtol
+            n_valid = int(np.sum(valid))
+            if p.excluded_when or n_valid < per_used:
+                e = excluded.setdefault(p.name, [0, 0, p.excluded_when or "the instance was not valid for this check"])
+                e[0] += per_used - n_valid
+                e[1] += per_used
+            if n_valid < per_used:  # left out of this check's decision (e.g. a search that did not converge)
+                if 2 * n_valid < per_used:
+                    return NumericResult("error", instances=total, excluded=sum(v[0] for v in excluded.values()),
+                                         message=f"{p.name}: {e[2]} on {per_used - n_valid} of {per_used} instances "
+                                                 f"at sizes {sizes} (only {n_valid} usable, fewer than half); "
+                                                 + (p.excluded_fix or "check the claim's domains"))
+                lhs, rhs, extra = lhs[valid], rhs[valid], extra[valid]
+                used_env = {n: v[valid] for n, v in env.items()}
+                used_kappa, used_rtol = np.asarray(kappa)[valid], np.broadcast_to(rtol, (per_used,))[valid]
+            n_used = len(lhs)
             # the scale too: a NaN scale makes a NaN tolerance, and every comparison with NaN passes
-            finite = (np.isfinite(lhs) & np.isfinite(rhs)).reshape(per_used, -1).all(axis=1) & np.isfinite(extra).reshape(per_used)
+            finite = (np.isfinite(lhs) & np.isfinite(rhs)).reshape(n_used, -1).all(axis=1) \
+                & np.isfinite(extra).reshape(n_used, -1).all(axis=1)
             if not finite.all():
                 bad = int(np.sum(~finite))
                 return NumericResult("error", instances=total,
-                                     message=f"{p.name}: non-finite values (NaN or inf) on {bad} of {per_used} "
+                                     message=f"{p.name}: non-finite values (NaN or inf) on {bad} of {n_used} "
                                              f"instances at sizes {sizes}")
-            axes = tuple(range(1, lhs.ndim))
-            err = np.max(np.abs(lhs - rhs), axis=axes) if axes else np.abs(lhs - rhs)
-            mag = np.maximum(np.max(np.abs(lhs), axis=axes) if axes else np.abs(lhs),
-                             np.max(np.abs(rhs), axis=axes) if axes else np.abs(rhs))
-            scale = np.maximum(mag, extra.reshape(per_used))
-            tol = claim.atol + rtol * scale
-            ratio = err / tol
+            cmp = compare_entrywise(lhs, rhs, extra, atol=claim.atol, rtol=used_rtol, kappa=used_kappa,
+                                    strict=p.strict)
+            ratio = cmp.ratio
+            mismatch = ratio >= 1 if p.strict else ratio > 1
             tolerance_used = max(tolerance_used, float(np.max(ratio)))
-            rel = err / np.maximum(scale, 1e-300)
             c = comparisons.setdefault(p.name, [0, 0, 0.0, 0.0])
-            c[0] += per_used
-            c[1] += int(np.sum(ratio > 1))
-            c[2] = max(c[2], float(np.max(err)))
-            c[3] = max(c[3], float(np.max(np.where(scale > 0, rel, 0.0))))
+            c[0] += n_used
+            c[1] += int(np.sum(mismatch))
+            c[2] = max(c[2], float(np.max(cmp.err)))
+            c[3] = max(c[3], float(np.max(cmp.rel)))
             i = int(np.argmax(ratio))
             # the counterexample: smallest sizes first (easiest to read and to confirm exactly),
             # then the largest violation
             rank = (sum(sizes.values()), -float(ratio[i]))
-            if ratio[i] > 1 and (worst is None or rank < worst[0]):
-                single = {n: np.asarray(v[i]) for n, v in env.items()}
-                worst = (rank, p, sizes, single, lhs[i], rhs[i], float(err[i]))
+            if mismatch[i] and (worst is None or rank < worst[0]):
+                single = {n: np.asarray(v[i]) for n, v in used_env.items()}
+                worst = (rank, p, sizes, single, lhs[i], rhs[i], float(cmp.err[i]),
+                         (int(cmp.entry[i]), float(cmp.entry_err[i]), float(cmp.entry_tol[i])))
     comps = tuple(Comparison(n, *v) for n, v in comparisons.items())
     tolerance = tolerance_text(claim.atol, claim.rtol)
     if kink_names:
         notes.append(f"kinks: {kink_total} of the {drawn_total} instances drawn had an argument of "
                      f"{', '.join(sorted(kink_names))} within {KINK_MARGIN:g} of its kink (relative to the size of its "
                      f"terms) and were excluded; the {total} instances above are away from the kinks")
+    for name, (left_out, looked_at, why) in excluded.items():
+        notes.append(f"{name}: {why} on {left_out} of the {looked_at} instances; they were left out of this "
+                     f"check's decision, which uses the other {looked_at - left_out}")
     ill_text = tuple(f"at sizes {_fmt_sizes(s)}: {msg}" for s, msg in ill)
     counter = None
     if worst is not None:
-        _, p, sizes, single, lhs, rhs, err = worst
+        _, p, sizes, single, lhs, rhs, err, (entry, entry_err, entry_tol) = worst
         counter = Counterexample(p.name, sizes, {n: np.asarray(v).tolist() for n, v in single.items()},
-                                 np.asarray(lhs).tolist(), np.asarray(rhs).tolist(), err)
+                                 np.asarray(lhs).tolist(), np.asarray(rhs).tolist(), err, entry=entry,
+                                 entry_abs_err=entry_err, entry_tolerance=entry_tol)
     elif ill:
         sizes, msg = ill[0]
         counter = Counterexample("well-formedness", sizes, {}, None, None, float("nan"), ill_formed=msg)
@@ -539,7 +725,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
         return NumericResult("error", message="no admissible sizes")
     return NumericResult(status, total, tuple(good), comps, ill_text, counter, tolerance, "", tuple(notes),
                          worst_condition=max(conditions) if inverts and conditions else None, near_kink=kink_total,
-                         tolerance_used=tolerance_used,
+                         tolerance_used=tolerance_used, excluded=sum(v[0] for v in excluded.values()),
                          _worst_env=(worst[1], worst[2], worst[3]) if worst is not None else None)
 
 

@@ -14,7 +14,7 @@ import sympy as sp
 
 from .claim import (DEFAULT_ATOL, DEFAULT_RTOL, Algorithmic, Claim, Derivation, Expectation, Gradient, Identity,
                     Minimiser, Property, Shape, number_text, symbol_shapes)
-from .conditioning import KAPPA_CAP
+from .conditioning import tolerance_text
 from .runner import ClaimResult
 
 SCHEMA_VERSION = 1
@@ -148,9 +148,7 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None) -> st
         lines.append(f"- `{name}`: {domain.description}")
     for name, (lo, hi) in sorted(c.sizes.items()):
         lines.append(f"- dimension `{name}`: random in {lo}..{hi}")
-    lines.append(f"- tolerance: |lhs - rhs| <= {c.atol:g} + {c.rtol:g} * min(max(1, kappa), {KAPPA_CAP:g}) * scale "
-                 "(scale: the larger magnitude of the two sides or of the terms compared; kappa: the instance's condition "
-                 "number, below)")
+    lines.append(f"- tolerance: {tolerance_text(c.atol, c.rtol)}")
     scale = conclusion_scale_tex(c)
     if scale is not None:
         lines.append(f"- tolerance relative to ${scale}$ (the scale the conclusion returns), or to the magnitude of "

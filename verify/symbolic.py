@@ -29,7 +29,7 @@ from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Ident
                     Property, Shape, size_assignment_ok, symbol_shapes)
 from .evaluate import EXACT, evaluate
 from .exact import (SymbolicResult, _fmt_sizes, _tex, component_choices, find_exact_counterexample, generic_env,
-                    provably_nonnegative, rational_envs, scope_of, symmetric_psd_proof)
+                    rational_envs, scope_of, symmetric_psd_proof)
 from .minimality import MINIMALITY_LEFT, minimality, subgradient_cases
 from .nodes import Grad
 from .reduce import CHEAP_REDUCERS, COSTLY_REDUCERS, reduce_to_zero
