@@ -710,13 +710,14 @@ def _expected_shape_problem(claim: Claim, expected) -> str:
 def _case_symbol_names(claim: Claim, sizes: dict) -> tuple[set, dict]:
     """(names a case may substitute, {matrix symbol name: its entry names}) at `sizes`: the scalar
     symbols of the statement and the entries of its matrices as the symbolic path instantiates them
-    (`domain.generic`: `w_1` for entry 1 of a vector w, `A_12` for row 1, column 2 of A)."""
+    (every generic component of the domain: `w_1` for entry 1 of a vector w, `A_12` for row 1, column 2
+    of A)."""
     names, entries = set(), {}
     for name, (shape, domain) in symbol_shapes(claim, sizes).items():
         if domain is None:
             continue
-        value = domain.generic(name, shape)
-        found = {str(s.name) for s in getattr(value, "free_symbols", ())}
+        found = {str(s.name) for _, value in domain.generic_members(name, shape)
+                 for s in getattr(value, "free_symbols", ())}
         names |= found
         if shape:
             entries[name] = found

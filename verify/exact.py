@@ -18,7 +18,7 @@ import sympy as sp
 from . import crosscheck
 from .claim import Claim, symbol_shapes
 from .evaluate import EXACT, evaluate
-from .reduce import _nonzero
+from .reduce import exact_difference
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class SymbolicResult:
     # the size assignments a proof covers, as sorted (name, size) tuples; () for a proof with no
     # dimensions (scalars), which covers every instance
     sizes: tuple = ()
+    # a disproof by an exact member of the domain (rational entries), shown in `counterexample`;
+    # False for a disproof by a symbolic argument (a case where the condition fails for every member)
+    exact_member: bool = False
 
 
 def _tex(expr, limit: int = 400) -> str:
@@ -43,12 +46,6 @@ def _fmt_sizes(sizes: dict) -> str:
     return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items()))
 
 
-def _members(domain, name: str, shape) -> list:
-    """[(label, generic member), ...] covering the domain ('' label: one component)."""
-    members = getattr(domain, "generic_members", None)
-    return list(members(name, shape)) if members is not None else [("", domain.generic(name, shape))]
-
-
 def component_choices(claim: Claim, sizes: dict) -> list[tuple[dict, str]]:
     """Every combination of generic components: [({name: member}, label), ...].
 
@@ -56,7 +53,7 @@ def component_choices(claim: Claim, sizes: dict) -> list[tuple[dict, str]]:
     det -1), and so on.  A proof must hold on each."""
     options = []
     for name, (shape, domain) in sorted(symbol_shapes(claim, sizes).items()):
-        options.append([(name, label, member) for label, member in _members(domain, name, shape)])
+        options.append([(name, label, member) for label, member in domain.generic_members(name, shape)])
     out = []
     for combo in itertools.product(*options):
         label = "; ".join(f"{name}: {text}" for name, text, _ in combo if text)
@@ -90,7 +87,7 @@ def find_exact_counterexample(claim: Claim, sizes: dict, lhs, rhs, tries: int = 
         a, b = evaluate(lhs, env, EXACT), evaluate(rhs, env, EXACT)
         if isinstance(b, int) or (not isinstance(b, sp.MatrixBase) and b == 0 and isinstance(a, sp.MatrixBase)):
             b = sp.zeros(*a.shape)
-        if _nonzero(a - b):
+        if exact_difference(a, b)[0] > 0:
             values = tuple((n, _tex(v)) for n, v in env.items() if n not in sizes)
             return values + (("left side", _tex(a)), ("right side", _tex(b)))
     return None

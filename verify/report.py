@@ -145,7 +145,8 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None) -> st
     lines += ["## Conventions and domain", "", f"- {LAYOUT}"]
     sizes = c.smallest_sizes()
     for name, (shape, domain) in sorted(symbol_shapes(c, sizes).items()):
-        lines.append(f"- `{name}`: {domain.description}")
+        lines.append(f"- `{name}`: {domain.description}" + (f" (symbolic path: {domain.generic_note})"
+                                                             if domain.generic_note else ""))
     for name, (lo, hi) in sorted(c.sizes.items()):
         lines.append(f"- dimension `{name}`: random in {lo}..{hi}")
     lines.append(f"- tolerance: {tolerance_text(c.atol, c.rtol)}")
