@@ -110,3 +110,15 @@ def test_expected_shape_conditions():
     assert scalar_rows.identically and not scalar_cols.identically
     assert str(scalar_cols) == "expected (columns; a scalar is 1 x 1) needs 1 = n"
     assert expected_shape_conditions(W, None, "expected") == []
+
+
+def test_hadamard_power_is_elementwise_on_both_backends():
+    import jax.numpy as jnp
+
+    from verify.evaluate import EXACT, evaluate, jax_backend
+
+    v = sp.MatrixSymbol("v", 2, 1)
+    square = sp.HadamardPower(v, 2)
+    assert isinstance(square, sp.HadamardPower)
+    assert evaluate(square, {"v": sp.ImmutableMatrix([[2], [-3]])}, EXACT) == sp.ImmutableMatrix([[4], [9]])
+    assert jnp.allclose(evaluate(square, {"v": jnp.array([[2.0], [-3.0]])}, jax_backend()), jnp.array([[4.0], [9.0]]))

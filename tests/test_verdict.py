@@ -40,6 +40,14 @@ def _failed_at(sizes, confirmed):
         "left side = right side", sizes, {}, 1, 2, 1.0, exact_confirmed=confirmed))
 
 
+def test_an_exact_counterexample_outweighs_passing_random_instances():
+    exact = SymbolicResult("disproved", "general", counterexample=(("t", "-13"),), exact_member=True)
+    verdict, reason = combine(exact, PASSED)
+    assert verdict == "refuted" and "did not reach that part of the domain" in reason
+    # a disproof by argument (no exact member) against passing instances is a disagreement
+    assert combine(DISPROVED, PASSED)[0] == "inconsistent"
+
+
 def test_a_proof_covers_only_its_sizes():
     # SymPy proved it at n = 2; a counterexample at n = 3 confirmed exactly is outside the proof
     at_two = SymbolicResult("proved", "entrywise at sizes n = 2", sizes=((("n", 2),),))

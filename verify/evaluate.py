@@ -78,6 +78,9 @@ def _evaluate(expr, env: Mapping[str, Any], be: Backend):
             return reduce(combine, values)
         except ShapeMismatch as exc:
             raise ShapeMismatch(f"{_show(expr)} is ill-formed: {exc}") from None
+    if isinstance(expr, sp.HadamardPower):  # A.applyfunc(x**2) and A o A arrive as this
+        exponent = ev(expr.exp)
+        return be.elementwise(lambda v: v ** exponent, ev(expr.base))
     if isinstance(expr, sp.Transpose):
         return be.transpose(ev(expr.arg))
     if isinstance(expr, sp.Inverse):

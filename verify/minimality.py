@@ -76,7 +76,8 @@ def subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list, mem
                                                     sp.ZeroMatrix(*st.wrt.shape)) if st.smooth else None
                 reason = f"case {description}: the optimality condition for coordinate {k + 1} was not shown"
                 if counter:
-                    return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), reason, counter)
+                    return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), reason, counter,
+                                          exact_member=True)
                 return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps), reason)
     convex = _convex_plus_l1(claim, st, base, w, sizes)
     if not convex:

@@ -249,6 +249,9 @@ def _shown(expr, cost=None) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + f" ... ({len(text)} characters)"
 
 
+FAR_SCALES = (10.0, 100.0, 1000.0)  # multiples of the point's radius probed along each axis
+
+
 def _minimiser_pairs(st: Minimiser, key, notes: list) -> list[Pair]:
     import jax
     import jax.numpy as jnp
@@ -315,7 +318,13 @@ def _minimiser_pairs(st: Minimiser, key, notes: list) -> list[Pair]:
         # origin, are candidates that no random direction reaches exactly
         masks = jnp.concatenate([1.0 - jnp.eye(p.size), jnp.zeros((1, p.size))]).reshape((p.size + 1,) + p.shape)
         at_kinks = jax.vmap(lambda mk: f_scalar(_with(e, name, p * mk)))(masks)
-        drop = jnp.minimum(jnp.min(vals), jnp.min(at_kinks)) - f0
+        # far along each coordinate direction: a local minimum of a cost unbounded below (w^3/3 - w
+        # at w = 1) looks minimal to every probe within a few radii; a value that overflows there
+        # is no evidence either way and is skipped
+        far = jax.vmap(lambda d: jax.vmap(lambda sc: f_scalar(_with(e, name, p + sc * radius * d)))(
+            jnp.asarray(FAR_SCALES)))(basis)
+        far = jnp.where(jnp.isfinite(far), far, jnp.inf)
+        drop = jnp.minimum(jnp.minimum(jnp.min(vals), jnp.min(at_kinks)), jnp.min(far)) - f0
         return jnp.minimum(drop, 0.0), jnp.zeros(()), term_scale(e, p)
 
     out.append(Pair("no perturbation of the point lowers f", perturb, every_size=False))

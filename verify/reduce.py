@@ -129,29 +129,30 @@ def reduce_to_zero(residual, reducers=CHEAP_REDUCERS + COSTLY_REDUCERS) -> tuple
 
 
 
-def _magnitude(value) -> tuple[float, bool]:
-    """(largest |entry|, whether every entry is rational) of an exact value.
+def exact_difference(lhs, rhs) -> tuple[float, bool]:
+    """(largest |lhs - rhs| over the entries, whether every difference is rational) of exact values.
 
-    Rationals are exact; anything else (transcendental in rationals: tanh(1/3), ...) is evaluated
-    with mpmath at 50 significant digits through `lambdify` (far faster than `evalf` on a large
-    expression), and a result below 1e-30 counts as 0."""
+    A rational difference is exact.  Anything else (transcendental in rationals: tanh(1/3), ...) is
+    evaluated with mpmath at 60 significant digits through `lambdify` (far faster than `evalf` on a
+    large expression), and counts as 0 when it is below 1e-30 of the larger side: relative, because
+    at exp(78) the rounding of 60 digits alone is far above any absolute threshold."""
     import mpmath
 
-    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    left = list(lhs) if isinstance(lhs, sp.MatrixBase) else [lhs]
+    right = list(rhs) if isinstance(rhs, sp.MatrixBase) else [rhs]
+    if len(right) == 1 and len(left) > 1:
+        right = right * len(left)
     largest, rational = 0.0, True
-    for e in entries:
-        e = sp.nsimplify(e) if isinstance(e, sp.Float) else sp.sympify(e, strict=True)
-        if e.is_Rational:
-            largest = max(largest, abs(float(e)))
+    for x, y in zip(left, right):
+        d = sp.sympify(x, strict=True) - sp.sympify(y, strict=True)
+        d = sp.nsimplify(d) if isinstance(d, sp.Float) else d
+        if d.is_Rational:
+            largest = max(largest, abs(float(d)))
             continue
         rational = False
-        with mpmath.workdps(50):
-            number = abs(sp.lambdify([], e, modules=mpmath_modules())())
-            if number > mpmath.mpf("1e-30"):
-                largest = max(largest, float(number))
+        with mpmath.workdps(60):
+            values = sp.lambdify([], [x, y], modules=mpmath_modules())()
+            gap = abs(values[0] - values[1])
+            if gap > mpmath.mpf("1e-30") * max(1, abs(values[0]), abs(values[1])):
+                largest = max(largest, float(gap))
     return largest, rational
-
-
-def _nonzero(value) -> bool:
-    return _magnitude(value)[0] > 0
-

@@ -147,7 +147,8 @@ def _compare_pairs(claim, statement, sizes, steps, members=None) -> SymbolicResu
             steps.append(f"{label}: SymPy leaves the residual ${_tex(left)}$.")
         if counter:
             steps.append("An exact member of the domain makes the two sides differ (below).")
-            return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "", counter, failed)
+            return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "", counter, failed,
+                                  exact_member=True)
         return SymbolicResult("undecided", scope_of(claim, sizes), tuple(steps),
                               f"{label}: the residual did not reduce to 0 and vanished on every exact random "
                               "instance tried", (), failed)
@@ -162,7 +163,7 @@ def _smooth_minimiser(claim: Claim, st: Minimiser, sizes: dict, steps: list, mem
     verdict, text, counter = minimality(claim, st, sizes, members)
     steps = list(first.steps) + [text]
     if verdict == "not_minimal":
-        return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "", counter)
+        return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "", counter, exact_member=True)
     if verdict == "convex":
         return SymbolicResult("proved", scope_of(claim, sizes) + "; stationarity and convexity: a global minimiser",
                               tuple(steps))
@@ -229,7 +230,8 @@ def _property_counterexample(claim: Claim, st: Property, sizes: dict, steps: lis
                 shown = (("matrix", _tex(m)), ("eigenvalues of its symmetric part", _tex(list(((m + m.T) / 2).eigenvals()))))
             steps.append(f"An exact member of the domain breaks the relation ({st.relation}) (below).")
             return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "",
-                                  tuple((k, _tex(v)) for k, v in env.items() if k not in sizes) + shown)
+                                  tuple((k, _tex(v)) for k, v in env.items() if k not in sizes) + shown,
+                                  exact_member=True)
     return None
 
 

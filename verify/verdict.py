@@ -6,6 +6,9 @@
 | undecided | verified | refuted |
 | disproved | inconsistent | refuted |
 
+A symbolic disproof by an exact member of the domain meets passing numeric instances as
+`refuted` (random draws are no proof and may miss the part of the domain where it fails); a
+symbolic disproof by argument alone, against passing instances, is `inconsistent`.
 The symbolic path never calls a partial result "proved" (a proof on a sub-family, of stationarity
 alone, or at sizes outside `sizes=` is `undecided` with the reason), so those meet a numeric
 counterexample as `refuted`.  A proof covers only its sizes: a numeric counterexample at other
@@ -28,7 +31,7 @@ from .claim import Claim, symbol_shapes
 from .evaluate import EXACT, evaluate
 from .numeric import NumericResult
 from .exact import SymbolicResult
-from .reduce import _magnitude, _SliceOver, _within
+from .reduce import _SliceOver, _within, exact_difference
 
 CONFIRM_SECONDS = 60.0  # generous: the report must not depend on the machine's speed
 
@@ -59,7 +62,7 @@ def confirm_exactly(claim: Claim, numeric: NumericResult, seconds: float = CONFI
         lhs, rhs = evaluate(pair.exact[0], env, EXACT), evaluate(pair.exact[1], env, EXACT)
         if isinstance(lhs, sp.MatrixBase) and not isinstance(rhs, sp.MatrixBase):
             rhs = sp.zeros(*lhs.shape)
-        return _magnitude(lhs - rhs)
+        return exact_difference(lhs, rhs)
 
     try:
         size, rational = _within(seconds, exact_residual)
@@ -100,6 +103,11 @@ def combine(symbolic: SymbolicResult, numeric: NumericResult) -> tuple[str, str]
                            f"scope of the symbolic proof ({symbolic.scope})")
     if s == "proved" and n == "failed":
         return "inconsistent", "SymPy proved the claim but the numeric path found a counterexample"
+    if s == "disproved" and n == "passed" and symbolic.exact_member:
+        # passing random instances are no proof: an exact member of the domain where the claim
+        # fails is decisive, even where the random draws did not reach (|t| > 4 pi, say)
+        return "refuted", (f"SymPy found an exact member of the domain where the claim fails (below); the "
+                           f"{numeric.instances} random numeric instances did not reach that part of the domain")
     if s == "disproved" and n == "passed":
         return "inconsistent", "SymPy disproved the claim but every numeric instance passed"
     return "error", f"unexpected combination: symbolic {s}, numeric {n}"
