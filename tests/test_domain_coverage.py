@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from test_domains import random_value
 from verify import domains
 
 KEY = jax.random.PRNGKey(0)
@@ -24,15 +25,6 @@ KEY = jax.random.PRNGKey(0)
 
 def samples(domain, shape, count):
     return np.asarray(jax.vmap(lambda k: domain.sample(k, shape))(jax.random.split(KEY, count)))
-
-
-def random_value(symbol, rng):
-    """A random rational value that the symbol's assumptions allow."""
-    if symbol.is_positive:
-        return sp.Rational(int(rng.integers(1, 60)), int(rng.integers(1, 8)))
-    if symbol.is_nonnegative:
-        return sp.Integer(0) if rng.random() < 1 / 3 else sp.Rational(int(rng.integers(1, 60)), int(rng.integers(1, 8)))
-    return sp.Rational(int(rng.integers(-60, 61)), int(rng.integers(1, 8)))
 
 
 def at_random_values(expr, rng):

@@ -119,51 +119,50 @@ def _point_text(point) -> str:
     return ", ".join(f"{s} = {sp.N(v, 6)}" for s, v in sorted(point.items(), key=lambda kv: str(kv[0])))
 
 
+def _check(exprs, salt: str, points: int, problem) -> CrossCheck:
+    """Evaluate `exprs` at random points; `problem(values)` says what is wrong at a point ('' if
+    nothing).  Points where an expression is undefined, complex or infinite are skipped."""
+    symbols = _free(exprs)
+    at = _numeric(exprs, symbols)
+    used = 0
+    for point in _points(symbols, salt + sp.srepr(exprs[:4])[:2000], points if symbols else 1):
+        values = at(point)
+        if values is None or any(v is None for v in values):
+            continue
+        used += 1
+        wrong = problem(values)
+        if wrong:
+            return CrossCheck(False, used, f"at {_point_text(point)} {wrong} in {DIGITS}-digit arithmetic")
+    return CrossCheck(True, used, "" if used else "no random point gave real, finite values")
+
+
 def equal_everywhere(lhs, rhs, *, points: int = POINTS) -> CrossCheck:
     """Whether `lhs` and `rhs` (scalars or matrices of the same shape) agree to `DIGITS` digits at
     random points allowed by their symbols' assumptions."""
     a, b = _entries(lhs), _entries(rhs)
     if len(b) == 1 and len(a) > 1:
         b = b * len(a)
-    exprs = [sp.sympify(x, strict=True) for x in a + b]
-    symbols = _free(exprs)
-    if not symbols:
-        points = 1
-    at = _numeric(exprs, symbols)
-    used = 0
-    for point in _points(symbols, sp.srepr(exprs[: 4])[:2000], points):
-        values = at(point)
-        if values is None:
-            continue
-        left, right = values[: len(a)], values[len(a):]
-        if any(v is None for v in values):
-            continue
-        used += 1
-        for k, (x, y) in enumerate(zip(left, right)):
+
+    def problem(values):
+        for k, (x, y) in enumerate(zip(values[: len(a)], values[len(a):])):
             if abs(x - y) > RELATIVE * max(1, abs(x), abs(y)):
                 where = f" (entry {k + 1})" if len(a) > 1 else ""
-                return CrossCheck(False, used, f"at {_point_text(point)} the two sides are {sp.N(x, 8)} and "
-                                               f"{sp.N(y, 8)}{where} in {DIGITS}-digit arithmetic")
-    return CrossCheck(True, used, "" if used else "no random point gave real, finite values")
+                return f"the two sides are {sp.N(x, 8)} and {sp.N(y, 8)}{where}"
+        return ""
+
+    return _check([sp.sympify(x, strict=True) for x in a + b], "", points, problem)
 
 
 def sign_everywhere(value, relation: str, *, points: int = POINTS) -> CrossCheck:
     """Whether every entry of `value` is >= 0 (`nonnegative`) or > 0 (`positive`) at random points."""
-    exprs = [sp.sympify(x, strict=True) for x in _entries(value)]
-    symbols = _free(exprs)
-    at = _numeric(exprs, symbols)
-    used = 0
-    for point in _points(symbols, "sign" + sp.srepr(exprs[:4])[:2000], points if symbols else 1):
-        values = at(point)
-        if values is None or any(v is None for v in values):
-            continue
-        used += 1
+
+    def problem(values):
         for v in values:
-            bad = v < 0 if relation == "nonnegative" else v <= 0
-            if bad:
-                return CrossCheck(False, used, f"at {_point_text(point)} the value is {sp.N(v, 8)} in "
-                                               f"{DIGITS}-digit arithmetic")
-    return CrossCheck(True, used, "" if used else "no random point gave real, finite values")
+            if (v < 0) if relation == "nonnegative" else (v <= 0):
+                return f"the value is {sp.N(v, 8)}"
+        return ""
+
+    return _check([sp.sympify(x, strict=True) for x in _entries(value)], "sign", points, problem)
 
 
 def psd_everywhere(matrix, *, points: int = POINTS) -> CrossCheck:
@@ -171,26 +170,13 @@ def psd_everywhere(matrix, *, points: int = POINTS) -> CrossCheck:
     points."""
     import mpmath
 
-    exprs = [sp.sympify(x, strict=True) for x in matrix]
-    symbols = _free(exprs)
-    at = _numeric(exprs, symbols)
     n = matrix.rows
-    used = 0
-    for point in _points(symbols, "psd" + sp.srepr(exprs[:4])[:2000], points if symbols else 1):
-        values = at(point)
-        if values is None or any(v is None for v in values):
-            continue
-        used += 1
+
+    def problem(values):
         with mpmath.workdps(DIGITS + 10):
-            m = mpmath.matrix(n, n)
-            for i in range(n):
-                for j in range(n):
-                    m[i, j] = values[i * n + j]
-            eig = mpmath.eigsy(m, eigvals_only=True)
+            eig = mpmath.eigsy(mpmath.matrix([values[i * n:(i + 1) * n] for i in range(n)]), eigvals_only=True)
             size = max([abs(e) for e in eig] + [mpmath.mpf(1)])
             low = min(eig)
-        if low < -RELATIVE * size:
-            return CrossCheck(False, used, f"at {_point_text(point)} the smallest eigenvalue is {sp.N(low, 8)} in "
-                                           f"{DIGITS}-digit arithmetic")
-    return CrossCheck(True, used, "" if used else "no random point gave real, finite values")
+        return f"the smallest eigenvalue is {sp.N(low, 8)}" if low < -RELATIVE * size else ""
 
+    return _check([sp.sympify(x, strict=True) for x in matrix], "psd", points, problem)

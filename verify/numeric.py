@@ -238,13 +238,8 @@ def _split_sum(expr) -> list:
 SHOWN_CHARS = 400  # expressions quoted in the notes are cut beyond this many characters
 
 
-def _shown(expr, cost=None) -> str:
-    """`expr` as text for the notes; a gradient of `cost` (an `Algorithmic` claim's C) at p reads `gradC(p)`."""
-    if cost is not None and isinstance(expr, sp.Basic):
-        def short(node):
-            body, wrt, at = node.args
-            return sp.MatrixSymbol(f"gradC({sp.sstr(at)})", *wrt.shape)
-        expr = expr.replace(lambda node: isinstance(node, Grad) and node.args[0] == cost, short)
+def _shown(expr) -> str:
+    """`expr` as text for the notes, cut beyond SHOWN_CHARS characters."""
     text = sp.sstr(expr)
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + f" ... ({len(text)} characters)"
 
@@ -489,13 +484,6 @@ def _algorithmic_pairs(st: Algorithmic, notes: list) -> list[Pair]:
     scale_expr = parts[2] if len(parts) > 2 else None
     step_name = str(st.step.name)
     check = f"conclusion after each of {st.iterations} steps"
-    if scale_expr is not None:
-        uses_cost = any(isinstance(node, Grad) and node.args[0] == st.cost
-                        for node in sp.preorder_traversal(scale_expr))
-        notes.append(f"{check}: the claim supplies the scale {_shown(scale_expr, st.cost)} ({nxt.name}: the state "
-                     "after the step" + (", gradC(p): the gradient of the cost at p" if uses_cost else "")
-                     + "); the tolerance of that check is relative to it: atol + rtol * max(|lhs_ij|, |rhs_ij|, "
-                     "that scale)")
     if st.step_rule == "exact_line_search":
         notes.append("the step size is an exact line search done with JAX (doubling bracket, golden "
                      "section, Newton polish on the derivative)")
