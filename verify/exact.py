@@ -81,13 +81,32 @@ def rational_envs(claim: Claim, sizes: dict, count: int, seed: int = 0):
         yield env
 
 
+def exact_value(expr, env: dict):
+    """`expr` at an exact member, or None where it is undefined there (a Max of a complex number,
+    a division by zero, zoo): such a point is no evidence either way."""
+    try:
+        value = evaluate(expr, env, EXACT)
+    except (ValueError, TypeError, KeyError, ZeroDivisionError):
+        return None
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    if any(isinstance(e, sp.Basic) and e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in entries):
+        return None
+    return value
+
+
 def find_exact_counterexample(claim: Claim, sizes: dict, lhs, rhs, tries: int = 6, seed: int = 0):
     """An exact (rational) member of the domain where lhs and rhs differ, or None."""
     for env in rational_envs(claim, sizes, tries, seed):
-        a, b = evaluate(lhs, env, EXACT), evaluate(rhs, env, EXACT)
+        a, b = exact_value(lhs, env), exact_value(rhs, env)
+        if a is None or b is None:
+            continue
         if isinstance(b, int) or (not isinstance(b, sp.MatrixBase) and b == 0 and isinstance(a, sp.MatrixBase)):
             b = sp.zeros(*a.shape)
-        if exact_difference(a, b)[0] > 0:
+        try:
+            differ = exact_difference(a, b)[0] > 0
+        except (ValueError, TypeError, KeyError, ZeroDivisionError):
+            continue
+        if differ:
             values = tuple((n, _tex(v)) for n, v in env.items() if n not in sizes)
             return values + (("left side", _tex(a)), ("right side", _tex(b)))
     return None

@@ -28,8 +28,8 @@ from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
                     Property, Shape, size_assignment_ok, symbol_shapes)
 from .evaluate import EXACT, evaluate
-from .exact import (SymbolicResult, _fmt_sizes, _tex, component_choices, find_exact_counterexample, generic_env,
-                    provably_nonnegative, rational_envs, scope_of, symmetric_psd_proof)
+from .exact import (SymbolicResult, _fmt_sizes, _tex, component_choices, exact_value, find_exact_counterexample,
+                    generic_env, provably_nonnegative, rational_envs, scope_of, symmetric_psd_proof)
 from .minimality import MINIMALITY_LEFT, minimality, subgradient_cases
 from .nodes import Grad
 from .reduce import CHEAP_REDUCERS, COSTLY_REDUCERS, reduce_to_zero
@@ -222,8 +222,8 @@ def _violates(value, relation: str) -> bool:
 def _property_counterexample(claim: Claim, st: Property, sizes: dict, steps: list) -> SymbolicResult | None:
     envs = itertools.chain(rational_envs(claim, sizes, 8), _special_envs(claim, sizes))
     for env in envs:
-        value = evaluate(st.expr, env, EXACT)
-        if _violates(value, st.relation):
+        value = exact_value(st.expr, env)
+        if value is not None and _violates(value, st.relation):
             shown = (("value", _tex(value)),)
             if st.relation == "psd":
                 m = sp.Matrix(value)
