@@ -18,7 +18,6 @@ def _exp_atoms_as_symbols(e):
     """Rewrite tanh, sigmoid, ... in exp, then name every exp(...) atom: softmax-type expressions
     become rational functions, which `cancel` decides quickly (no `simplify` needed)."""
     e = e.rewrite(sp.exp)
-    atoms = sorted(e.atoms(sp.exp), key=sp.default_sort_key)
     # exp(a + b) = exp(a) exp(b): split sums first so that the atoms are independent
     e = sp.powsimp(sp.expand_power_exp(e), combine="base")
     atoms = sorted(e.atoms(sp.exp), key=sp.default_sort_key)

@@ -1094,6 +1094,14 @@ def _(cid):
 # =================================================================================================
 
 
+@case("identity", "hadamard_square_sum", aims="HadamardPower (x o x, which SymPy builds from HadamardProduct(x, x)) "
+      "evaluated elementwise on both backends: the sum of squares is not the square of the sum")
+def _(cid):
+    return dict(title="sum_i x_i^2 = (sum_i x_i)^2",
+                statement=Identity(scalar(ones(1, n) * sp.HadamardPower(x, 2)), scalar(ones(1, n) * x) ** 2),
+                domain={x: V()}, sizes=N2)
+
+
 @case("shape", "expected_wrong", defect=D_SHAPE, aims="Shape(expected=...): x^T A x is 1 x 1, not n x 1; the "
       "symbolic path only evaluates the formula")
 def _(cid):
