@@ -50,6 +50,51 @@ def mpmath_modules():
     }, "mpmath"]
 
 
+def mp_value(expr):
+    """The value of a closed SymPy expression (numbers only, no free symbols) as an mpmath number at
+    the current working precision.
+
+    A recursive walk with one value per distinct subexpression: `lambdify` would print the whole
+    expression as source first, which costs seconds on the exact residual of a network's gradient
+    (SymPy's printer orders the terms of every sum), and `evalf` re-derives its precision
+    bookkeeping at every node.  Nodes without a rule here are handed to `lambdify` one by one."""
+    import mpmath
+
+    funcs = mpmath_modules()[0]
+    unary = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.tanh: mpmath.tanh, sp.sin: mpmath.sin,
+             sp.cos: mpmath.cos, sp.Abs: abs, sp.sign: mpmath.sign}
+    memo: dict = {}
+
+    def walk(e):
+        if e in memo:
+            return memo[e]
+        if e.is_Integer:
+            v = mpmath.mpf(int(e))
+        elif e.is_Rational:
+            v = mpmath.mpf(int(e.p)) / int(e.q)
+        elif e.is_Float:
+            v = mpmath.mpf(e._mpf_)
+        elif isinstance(e, sp.Add):
+            v = mpmath.fsum(walk(a) for a in e.args)
+        elif isinstance(e, sp.Mul):
+            v = mpmath.fprod(walk(a) for a in e.args)
+        elif isinstance(e, sp.Pow):
+            base = walk(e.base)
+            v = base ** int(e.exp) if e.exp.is_Integer else base ** walk(e.exp)
+        elif e.func in unary and len(e.args) == 1:
+            v = unary[e.func](walk(e.args[0]))
+        elif isinstance(e, (sp.Max, sp.Min)):
+            v = (max if isinstance(e, sp.Max) else min)(walk(a) for a in e.args)
+        elif type(e).__name__ in funcs and len(e.args) == 1:  # sigmoid, Heaviside
+            v = funcs[type(e).__name__](walk(e.args[0]))
+        else:
+            v = sp.lambdify([], e, modules=mpmath_modules())()
+        memo[e] = v
+        return v
+
+    return walk(sp.sympify(expr, strict=True))
+
+
 def _value_for(symbol: sp.Symbol, rng: np.random.Generator):
     """A random value that `symbol`'s assumptions allow, as an exact SymPy number."""
     if symbol.is_integer:

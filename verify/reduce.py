@@ -1,4 +1,4 @@
-"""Zero tests for residuals: cheap exact routines first, `simplify` last, each in a time slice.
+"""Zero tests for residuals: cheap exact routines first, `simplify` last.
 
 `reduce_to_zero(residual)` says whether a scalar or matrix residual is identically 0 and which
 routine showed it.  Every routine here must be sound on its own terms (a routine may fail to see
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .crosscheck import mpmath_modules
+from .crosscheck import mp_value
 
 
 def _exp_atoms_as_symbols(e):
@@ -73,14 +73,16 @@ def _rational_normal_form(e):
     return 0 if value == 0 else e
 
 
-# (name, routine, time slice in seconds): each routine gets a bounded slice, so one that is slow
-# on a given residual gives way to the next instead of eating the claim's whole budget.
+# (name, routine, time slice): the routines run in this order, each to its end.  There are no time
+# slices (None): a route chosen by which routine finished first in so many seconds would depend on
+# the machine's load, and the same claim would get another proof step, or another verdict, on a
+# busy machine.  A routine that really hangs is stopped by the claim's budget (verify.runner).
 CHEAP_REDUCERS = (
-    ("rational normal form over function atoms", _rational_normal_form, 10.0),
-    ("exp atoms as positive symbols, then cancel", _exp_atoms_as_symbols, 30.0),
+    ("rational normal form over function atoms", _rational_normal_form, None),
+    ("exp atoms as positive symbols, then cancel", _exp_atoms_as_symbols, None),
 )
-# simplify is the last resort; its slice keeps one slow residual from eating the claim's whole budget
-COSTLY_REDUCERS = (("simplify", sp.simplify, 60.0),)
+# simplify is the last resort
+COSTLY_REDUCERS = (("simplify", sp.simplify, None),)
 
 
 class _SliceOver(Exception):
@@ -132,8 +134,8 @@ def exact_difference(lhs, rhs) -> tuple[float, bool]:
     """(largest |lhs - rhs| over the entries, whether every difference is rational) of exact values.
 
     A rational difference is exact.  Anything else (transcendental in rationals: tanh(1/3), ...) is
-    evaluated with mpmath at 60 significant digits through `lambdify` (far faster than `evalf` on a
-    large expression), and counts as 0 when it is below 1e-30 of the larger side: relative, because
+    evaluated with mpmath at 60 significant digits (`crosscheck.mp_value`, far faster than `evalf` or
+    `lambdify` on a large expression), and counts as 0 when it is below 1e-30 of the larger side: relative, because
     at exp(78) the rounding of 60 digits alone is far above any absolute threshold."""
     import mpmath
 
@@ -150,7 +152,7 @@ def exact_difference(lhs, rhs) -> tuple[float, bool]:
             continue
         rational = False
         with mpmath.workdps(60):
-            values = sp.lambdify([], [x, y], modules=mpmath_modules())()
+            values = [mp_value(x), mp_value(y)]
             gap = abs(values[0] - values[1])
             if gap > mpmath.mpf("1e-30") * max(1, abs(values[0]), abs(values[1])):
                 largest = max(largest, float(gap))

@@ -15,11 +15,40 @@ from dataclasses import dataclass
 import sympy as sp
 
 
+class Where:
+    """The text of where a condition comes from, made only when it is read.  Printing an operand
+    with `sstr` can take tens of milliseconds (SymPy's printer rebuilds `-M` for each MatMul to
+    choose its sign), and a statement has hundreds of conditions of which almost none fail: made
+    eagerly, the text cost seconds per claim on the numeric path."""
+
+    __slots__ = ("_make", "_text")
+
+    def __init__(self, make):
+        self._make, self._text = make, None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = self._make()
+        return self._text
+
+    def __add__(self, more: str) -> "Where":
+        return Where(lambda: str(self) + more)
+
+    def __eq__(self, other) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __reduce__(self):
+        return str, (str(self),)
+
+
 @dataclass(frozen=True)
 class ShapeCondition:
     left: sp.Expr
     right: sp.Expr
-    where: str
+    where: "str | Where"
 
     def holds_for(self, sizes: dict) -> bool:
         diff = sp.sympify(self.left, strict=True) - sp.sympify(self.right, strict=True)
@@ -59,19 +88,23 @@ def conditions(expr, out: list | None = None) -> list[ShapeCondition]:
     if isinstance(expr, (sp.MatMul,)):
         mats = [a for a in expr.args if _shape(a) is not None]
         for a, b in zip(mats, mats[1:]):
-            out.append(ShapeCondition(a.shape[1], b.shape[0], f"the product {_short(a)} * {_short(b)}"))
+            out.append(ShapeCondition(a.shape[1], b.shape[0],
+                                      Where(lambda a=a, b=b: f"the product {_short(a)} * {_short(b)}")))
     elif isinstance(expr, (sp.MatAdd, sp.HadamardProduct)):
         mats = [a for a in expr.args if _shape(a) is not None]
         for a, b in zip(mats, mats[1:]):
             what = "sum" if isinstance(expr, sp.MatAdd) else "elementwise product"
-            out.append(ShapeCondition(a.shape[0], b.shape[0], f"the {what} of {_short(a)} and {_short(b)} (rows)"))
-            out.append(ShapeCondition(a.shape[1], b.shape[1], f"the {what} of {_short(a)} and {_short(b)} (columns)"))
+            for axis, label in ((0, "rows"), (1, "columns")):
+                out.append(ShapeCondition(a.shape[axis], b.shape[axis], Where(
+                    lambda a=a, b=b, what=what, label=label: f"the {what} of {_short(a)} and {_short(b)} ({label})")))
     elif isinstance(expr, sp.Inverse):
-        out.append(ShapeCondition(expr.arg.shape[0], expr.arg.shape[1], f"the inverse of {_short(expr.arg)}"))
+        out.append(ShapeCondition(expr.arg.shape[0], expr.arg.shape[1],
+                                  Where(lambda arg=expr.arg: f"the inverse of {_short(arg)}")))
     elif isinstance(expr, (sp.Trace, sp.Determinant)) and _shape(expr.arg) is not None:
         # SymPy builds tr(W) and det(W) for an n x m W; only a square matrix has either
         what = "trace" if isinstance(expr, sp.Trace) else "determinant"
-        out.append(ShapeCondition(expr.arg.shape[0], expr.arg.shape[1], f"the {what} of {_short(expr.arg)}"))
+        out.append(ShapeCondition(expr.arg.shape[0], expr.arg.shape[1],
+                                  Where(lambda arg=expr.arg, what=what: f"the {what} of {_short(arg)}")))
     return out
 
 
