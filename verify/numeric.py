@@ -577,7 +577,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     ill: list[tuple[dict, str]] = []
     good: list[dict] = []
     for sizes in drawn:
-        problem = ill_formed(claim, sizes)
+        problem = ill_formed(claim, sizes, trace=False)  # the check below traces the rest
         (ill if problem else good).append((sizes, problem) if problem else sizes)
     if not good:  # look a little further for sizes where the formula is well-formed (e.g. square W)
         for sizes in all_sizes(claim, rng)[:24]:
@@ -735,20 +735,25 @@ def _fmt_sizes(sizes: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(sizes.items())) or "(no dimensions)"
 
 
-def ill_formed(claim: Claim, sizes: dict) -> str:
-    """Why the statement is ill-formed at `sizes` ('' when it is well-formed)."""
+def ill_formed(claim: Claim, sizes: dict, *, trace: bool = True) -> str:
+    """Why the statement is ill-formed at `sizes` ('' when it is well-formed).
+
+    The shape conditions of the statement decide first (integer substitution, no tracing).  A
+    builder's statement can hide a mismatch from them (explicit matrices, derivatives), so it is
+    also traced with abstract values, unless `trace=False`: the caller then runs the real check,
+    whose tracing raises the same `ShapeMismatch` (one trace instead of two)."""
     import jax
 
     from .symbolic import shape_conditions
 
     statement = claim.build(sizes)
-    if not claim.is_builder:
-        # symbolic dimensions: integer substitution into the shape conditions, no tracing
-        for condition in shape_conditions(statement):
-            if not condition.holds_for(sizes):
-                return f"{condition} (here {condition.left} = {_subs(condition.left, sizes)}, " \
-                       f"{condition.right} = {_subs(condition.right, sizes)})"
-        if not isinstance(statement, Shape) or statement.expected is None:
+    # symbolic dimensions: integer substitution into the shape conditions, no tracing
+    for condition in shape_conditions(statement):
+        if not condition.holds_for(sizes):
+            return f"{condition} (here {condition.left} = {_subs(condition.left, sizes)}, " \
+                   f"{condition.right} = {_subs(condition.right, sizes)})"
+    if not isinstance(statement, Shape) or statement.expected is None:
+        if not claim.is_builder or not trace:
             return ""
 
     shapes = symbol_shapes(claim, sizes)
