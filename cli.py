@@ -96,6 +96,15 @@ def run(
     claims: ClaimsOpt = None,
     builtin: BuiltinOpt = None,
     write: Annotated[bool, typer.Option("--write/--no-write", help="Write reports (default) or only print verdicts.")] = True,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Claims checked at once (default: the "
+                                                "number of cores). Output and reports do not depend on it.")] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse stored results of claims whose content, "
+                                        "the engine and these settings are unchanged (default), or check every "
+                                        "claim again.")] = True,
+    cache_dir: Annotated[Optional[Path], typer.Option(help="Folder of the result cache (default: $DLVERIFY_CACHE_DIR, "
+                                                      "else .dlverify_cache in the current folder).")] = None,
+    timings: Annotated[bool, typer.Option("--timings", help="Show each path's seconds on each claim's line (they "
+                                          "vary from run to run; the lines are otherwise the same in every run).")] = False,
 ) -> None:
     """Check claims and write their proof reports.
 
@@ -119,7 +128,10 @@ def run(
         registry = _registry(claims, builtin)
         chosen = _select(registry, selectors or ["all"])
         from verify import report
-        from verify.runner import run_claims
+        from verify.cache import ResultCache, default_root
+        from verify.runner import default_jobs, run_claims
+
+        store = ResultCache(cache_dir or default_root()) if cache else None
 
         start = time.monotonic()
         claims_arg = " ".join(str(p) for p in claims) if claims else None
@@ -149,12 +161,14 @@ def run(
                         _remove_stale(reports, ids)
                     done.append(r)
                 flag = "   " if r.matches_expectation else "!! "
-                typer.echo(f"{flag}{r.verdict:<12} {r.id}  (expected {r.claim.expect}; "
-                           f"symbolic {r.seconds_symbolic:.1f} s, numeric {r.seconds_numeric:.1f} s)")
+                timing = (f"; symbolic {r.seconds_symbolic:.1f} s, numeric {r.seconds_numeric:.1f} s"
+                          + (f", cached: {' and '.join(r.cached)}" if r.cached else "")) if timings else ""
+                typer.echo(f"{flag}{r.verdict:<12} {r.id}  (expected {r.claim.expect}{timing})")
                 bar.advance(task)
 
             results = run_claims(chosen, seed=seed, instances=instances, symbolic_budget=budget,
-                                 numeric_budget=numeric_budget, memory_limit=memory_limit or None, progress=progress)
+                                 numeric_budget=numeric_budget, memory_limit=memory_limit or None, progress=progress,
+                                 jobs=jobs or default_jobs(), cache=store)
     except KeyboardInterrupt:
         what, code = ("SIGTERM", 143) if by_signal else ("Ctrl-C", 130)
         kept = (f"the reports of the {len(done)} finished claims are written, the others keep their previous reports"
@@ -170,7 +184,9 @@ def run(
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
     bad = [r for r in results if not r.matches_expectation]
     summary = ", ".join(f"{v} {counts[v]}" for v in ("proved", "verified", "refuted", "inconsistent", "error") if v in counts)
-    typer.echo(f"\n{len(results)} claims in {elapsed:.1f} s: {summary}.")
+    hits = sum(1 for r in results if len(r.cached) == 2)
+    reused = f" ({hits} unchanged, from the cache in {store.root})" if store is not None and hits else ""
+    typer.echo(f"\n{len(results)} claims in {elapsed:.1f} s: {summary}.{reused}")
     if bad:
         typer.echo(f"{len(bad)} verdict(s) differ from expectation: " + ", ".join(r.id for r in bad))
         raise typer.Exit(code=1)
@@ -272,6 +288,8 @@ def mutate(
     claims: ClaimsOpt = None,
     builtin: BuiltinOpt = None,
     write: Annotated[bool, typer.Option("--write/--no-write", help="Write mutation.md/.json (default).")] = True,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Mutants checked at once (default: the "
+                                                "number of cores).")] = None,
 ) -> None:
     """Mutation testing: rewrite each claim that should hold in small realistic ways (a lost sign,
     a factor 2, a dropped transpose, ...) and count how many mutants the checks refute."""
@@ -293,8 +311,11 @@ def mutate(
         flag = "!! " if o.status in ("survived", "true") else "   "
         typer.echo(f"{flag}{o.status:<10} {o.verdict:<12} {o.id}  {o.mutant.describe()[:120]}")
 
+    from verify.runner import default_jobs
+
     outcomes = mut.run_mutants(plans, seed=seed, instances=instances, symbolic_budget=budget,
-                               equivalence_budget=budget, progress=progress, confirm_seconds=confirm_seconds)
+                               equivalence_budget=budget, progress=progress, confirm_seconds=confirm_seconds,
+                               jobs=jobs or default_jobs())
     settings = {"selectors": list(selectors or ["all"]), "seed": seed, "instances": instances,
                 "per_operator": per_operator, "per_claim": per_claim, "budget": budget,
                 "confirm_seconds": confirm_seconds}

@@ -20,3 +20,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _own_result_cache(tmp_path_factory, monkeypatch):
+    """Each test gets an empty result cache of its own (CLI runs in-process and child processes
+    read DLVERIFY_CACHE_DIR): a result stored by one test must not decide another's, and the
+    repository's own .dlverify_cache is never touched.  Tests of the cache pass folders explicitly."""
+    monkeypatch.setenv("DLVERIFY_CACHE_DIR", str(tmp_path_factory.mktemp("result-cache")))

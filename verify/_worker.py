@@ -51,9 +51,36 @@ POLL_SECONDS = 0.05
 USER_MODULES = "dlverify_user_claims."  # registry._import_file loads claim files under this prefix
 # imported once by the forkserver, so a fresh worker costs a fork and JAX's backend start, not imports
 PRELOAD = ["numpy", "sympy", "jax", "jax.numpy", "cloudpickle", "verify.numeric", "verify.verdict",
-           "verify.jaxsetup", "verify._worker"]
+           "verify.jaxsetup", "verify._worker", "verify.symbolic", "verify.runner"]
 
-_FORKSERVER = mp.get_context("forkserver")
+FORKSERVER = mp.get_context("forkserver")
+HASH_SEED = "0"  # PYTHONHASHSEED of every worker process: see deterministic_start
+
+
+def deterministic_start(proc) -> None:
+    """Start a forkserver process whose interpreter hashes strings the same way in every run.
+
+    Python randomises string hashes per interpreter, and SymPy orders some terms and the
+    iteration of some sets by hash: the same claim could then take another route through SymPy
+    (another proof step, another time) in every run.  The forkserver is a fresh interpreter that
+    inherits the environment when it first starts, and every worker is forked from it, so
+    PYTHONHASHSEED is set just for that start.  multiprocessing also re-runs the caller's
+    `__main__` in a forkserver child (a script without an `if __name__ == "__main__"` guard would
+    start itself again; the CLI would re-import Typer); workers need nothing from it (claims
+    defined there travel by value), so it is hidden for the start."""
+    FORKSERVER.set_forkserver_preload(PRELOAD)  # no effect once the forkserver runs
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    previous = os.environ.get("PYTHONHASHSEED")
+    os.environ["PYTHONHASHSEED"] = HASH_SEED
+    try:
+        proc.start()
+    finally:
+        sys.modules["__main__"] = main
+        if previous is None:
+            del os.environ["PYTHONHASHSEED"]
+        else:
+            os.environ["PYTHONHASHSEED"] = previous
 
 
 # --- any child: budget, memory, death ----------------------------------------------------------------
@@ -130,10 +157,12 @@ def stop(proc) -> None:
     proc.join()
 
 
-def wait_for(conn, proc, *, budget: float, memory_limit: float | None, start: float | None = None):
+def wait_for(conn, proc, *, budget: float, memory_limit: float | None, start: float | None = None,
+             block: bool = True):
     """`(reply, "")`: the next object `proc` sends on `conn` within `budget` seconds of `start`; or
     `(None, why)`, where `why` completes "the ... check ...", and the child has been stopped.
-    `memory_limit` is in GiB of resident memory (None: no limit)."""
+    `memory_limit` is in GiB of resident memory (None: no limit).  With `block=False`, one look:
+    `(None, "")` when the child is still working within its limits."""
     deadline = (time.monotonic() if start is None else start) + budget
     limit = None if not memory_limit else memory_limit * GiB
     while True:
@@ -141,7 +170,7 @@ def wait_for(conn, proc, *, budget: float, memory_limit: float | None, start: fl
         if left <= 0:
             stop(proc)
             return None, f"exceeded its budget of {budget:g} s and was stopped"
-        if conn.poll(min(POLL_SECONDS, left)):
+        if conn.poll(min(POLL_SECONDS, left) if block else 0):
             try:
                 return conn.recv(), ""
             except (EOFError, OSError):
@@ -153,6 +182,8 @@ def wait_for(conn, proc, *, budget: float, memory_limit: float | None, start: fl
         if not proc.is_alive() and not conn.poll(0):
             stop(proc)
             return None, f"ended its process without a result ({exit_text(proc.exitcode)})"
+        if not block:
+            return None, ""
 
 
 # --- the numeric worker ------------------------------------------------------------------------------
@@ -237,59 +268,72 @@ class NumericWorker:
     """One process that runs numeric checks, one claim at a time, each within a budget.
 
     A claim that overruns its budget or the memory limit, or kills the process, gets an `error`
-    naming the cause; the next claim gets a fresh worker."""
+    naming the cause; the next claim gets a fresh worker.  `submit` starts a claim and `poll`
+    collects it without blocking, so that one parent can drive several workers; `check` does both."""
 
     def __init__(self, *, memory_limit: float | None = None):
         self.memory_limit = memory_limit
         self._proc = None
-        self._conn = None
+        self.conn = None
+        self.busy = None  # the index of the claim being checked
 
     def _start(self) -> None:
-        _FORKSERVER.set_forkserver_preload(PRELOAD)  # no effect once the forkserver runs
-        self._conn, child = _FORKSERVER.Pipe()
-        self._proc = _FORKSERVER.Process(target=_serve, args=(child, os.getpid()), name="dlverify-numeric",
-                                         daemon=True)
-        # multiprocessing re-runs the caller's __main__ in a forkserver child (a script without an
-        # `if __name__ == "__main__"` guard would start itself again; the CLI would re-import Typer).
-        # The worker needs nothing from it (claims defined there travel by value), so hide it.
-        main = sys.modules["__main__"]
-        sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
-            self._proc.start()
-        finally:
-            sys.modules["__main__"] = main
+        self.conn, child = FORKSERVER.Pipe()
+        self._proc = FORKSERVER.Process(target=_serve, args=(child, os.getpid()), name="dlverify-numeric",
+                                        daemon=True)
+        deterministic_start(self._proc)
         child.close()
 
-    def check(self, claim, *, seed: int, instances: int, budget: float,
-              confirm_seconds: float = CONFIRM_SECONDS) -> tuple[NumericResult, float]:
-        """`(result, seconds)` of the numeric path of `claim`."""
+    def submit(self, index, claim, *, seed: int, instances: int, budget: float,
+               confirm_seconds: float = CONFIRM_SECONDS) -> NumericResult | None:
+        """Start the numeric path of `claim`; an `error` result at once when it cannot be sent."""
         try:
             payload = dumps((claim, seed, instances, confirm_seconds))
         except Exception as exc:
             failed = error_result(exc)
-            return replace(failed, message=f"the claim could not be sent to the numeric worker: {failed.message}"), 0.0
+            return replace(failed, message=f"the claim could not be sent to the numeric worker: {failed.message}")
         for attempt in (1, 2):
             if self._proc is None:
                 self._start()
             try:
-                self._conn.send_bytes(payload)
+                self.conn.send_bytes(payload)
                 break
             except OSError:  # the worker died between two claims: one fresh start
                 self.close(kill=True)
                 if attempt == 2:
                     raise
-        start = time.monotonic()
-        reply, why = wait_for(self._conn, self._proc, budget=budget, memory_limit=self.memory_limit, start=start)
+        self.busy, self._started, self._budget = index, time.monotonic(), budget
+        return None
+
+    def poll(self) -> tuple[NumericResult, float] | None:
+        """`(result, seconds)` of the claim being checked, or None while it runs (within budget)."""
+        reply, why = wait_for(self.conn, self._proc, budget=self._budget, memory_limit=self.memory_limit,
+                              start=self._started, block=False)
+        if reply is None and not why:
+            return None
         if reply is None:
             self.close(kill=True)
             reply = NumericResult("error", message=f"the numeric check {why}")
-        return reply, time.monotonic() - start
+        self.busy = None
+        return reply, time.monotonic() - self._started
+
+    def check(self, claim, *, seed: int, instances: int, budget: float,
+              confirm_seconds: float = CONFIRM_SECONDS) -> tuple[NumericResult, float]:
+        """`(result, seconds)` of the numeric path of `claim`."""
+        failed = self.submit(0, claim, seed=seed, instances=instances, budget=budget, confirm_seconds=confirm_seconds)
+        if failed is not None:
+            return failed, 0.0
+        while True:
+            got = self.poll()
+            if got is not None:
+                return got
+            self.conn.poll(POLL_SECONDS)
 
     def close(self, *, kill: bool = False) -> None:
         """Ask the worker to exit (or kill it) and reap it."""
         if self._proc is None:
             return
-        proc, conn, self._proc, self._conn = self._proc, self._conn, None, None
+        proc, conn, self._proc, self.conn = self._proc, self.conn, None, None
         if not kill and proc.exitcode is None:
             try:
                 conn.send_bytes(b"")

@@ -545,13 +545,21 @@ def status_of(verdict: str, reason: str, equivalence: str) -> str:
 
 def prove_equivalence(mutant: Mutant, budget: float) -> str:
     """The first equivalence of `mutant` the symbolic path proves, or '' (never assumed)."""
-    from .runner import symbolic_with_budget
+    return _equivalences_proved([mutant], budget, jobs=1)[mutant.id]
 
-    for why, claim in mutant.equivalence_claims():
-        result, _ = symbolic_with_budget(claim, budget)
-        if result.status == "proved":
-            return f"{why} (proved by SymPy, {result.scope})"
-    return ""
+
+def _equivalences_proved(mutants: list, budget: float, *, jobs: int) -> dict:
+    """For each mutant, the first of its equivalences (in their order) that the symbolic path
+    proves, or ''.  Every equivalence of every mutant is checked, `jobs` at a time."""
+    from .runner import run_symbolic
+
+    asked = [(m.id, why, claim) for m in mutants for why, claim in m.equivalence_claims()]
+    results = run_symbolic([claim for _, _, claim in asked], budget=budget, jobs=jobs)
+    found = {m.id: "" for m in mutants}
+    for (mutant_id, why, _), (result, _) in zip(asked, results):
+        if not found[mutant_id] and result.status == "proved":
+            found[mutant_id] = f"{why} (proved by SymPy, {result.scope})"
+    return found
 
 
 def _safe_equivalence_claims(mutant: Mutant) -> list:
@@ -574,18 +582,28 @@ def run_mutants(plans: list[MutationPlan], *, seed: int = 0, instances: int = 32
     mutants = [m for p in plans for m in p.mutants]
     by_id = {m.id: m for m in mutants}
     outcomes = []
+    survivors = []
+    jobs = run_options.get("jobs", 1)
 
-    def finished(result):
+    def report(result, equivalence):
         m = by_id[result.id]
-        equivalence = "" if result.verdict == "refuted" else prove_equivalence(m, equivalence_budget)
         outcome = MutantOutcome(m, result.verdict, result.reason, status_of(result.verdict, result.reason, equivalence),
                                 equivalence, result.seconds_symbolic, result.seconds_numeric)
         outcomes.append(outcome)
         if progress:
             progress(outcome)
 
+    def finished(result):
+        if result.verdict == "refuted":
+            report(result, "")
+        else:  # its equivalences are proved (or not) below, all at once
+            survivors.append(result)
+
     run_claims([m.as_claim() for m in mutants], seed=seed, instances=instances, symbolic_budget=symbolic_budget,
                progress=finished, **run_options)
+    proved = _equivalences_proved([by_id[r.id] for r in survivors], equivalence_budget, jobs=jobs)
+    for result in survivors:
+        report(result, proved[result.id])
     order = {m.id: i for i, m in enumerate(mutants)}
     return sorted(outcomes, key=lambda o: order[o.id])
 
