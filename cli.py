@@ -86,8 +86,8 @@ def run(
     selectors: Annotated[Optional[List[str]], typer.Argument(help="'all', claim ids, topic prefixes or globs.")] = None,
     seed: Annotated[int, typer.Option(help="Root seed; each claim folds in a hash of its id.")] = 0,
     instances: Annotated[int, typer.Option(min=1, help="Random instances per claim.")] = 64,
-    budget: Annotated[float, typer.Option(min=0.1, help="Wall-clock budget of the symbolic path per claim, seconds.")] = 60.0,
-    numeric_budget: Annotated[float, typer.Option(min=0.1, help="Wall-clock budget of the numeric path per claim, "
+    budget: Annotated[float, typer.Option(min=0.1, help="Budget of the symbolic path per claim, CPU seconds.")] = 60.0,
+    numeric_budget: Annotated[float, typer.Option(min=0.1, help="Budget of the numeric path per claim, CPU "
                                                   "seconds; a claim over it is an error.")] = 600.0,
     memory_limit: Annotated[float, typer.Option(min=0.0, help="Resident memory per child process, GiB (0: no "
                                                 "limit); a claim over it is an error (numeric) or undecided "
@@ -125,6 +125,9 @@ def run(
 
     previous_sigterm = signal.signal(signal.SIGTERM, on_sigterm)
     try:
+        from verify._worker import start_forkserver
+
+        start_forkserver()  # its imports overlap the loading of the claims and the cache lookups
         registry = _registry(claims, builtin)
         chosen = _select(registry, selectors or ["all"])
         from verify import report
@@ -153,7 +156,7 @@ def run(
                 with _signals_held():
                     if write:
                         _write_atomic(_safe_report_path(reports, r.id, r.claim.topic),
-                                      report.claim_markdown(r, claims_path=claims_arg))
+                                      report.claim_markdown(r, claims_path=claims_arg, store=store))
                         records[r.id] = report.record(r)
                         _write_atomic(reports / "results.json",
                                       report.results_json(records.values(), seed=seed, instances=instances))

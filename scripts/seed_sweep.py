@@ -11,8 +11,9 @@ and how many instances were left out near a kink.  Prints a table, writes JSON a
 verdict across seeds (0 otherwise; 2 on a usage or claim-definition error).
 
 The symbolic path takes no seed, so it runs once per claim (with the first seed) and is combined
-with each seed's numeric result; the output says so.  The numeric path of all claims costs a few
-minutes per seed on a laptop: run long sweeps in the background.
+with each seed's numeric result; the output says so.  Claims run `--jobs` at a time on isolated
+workers, as in `dlverify run`; the sweep checks everything afresh unless `--cache` is given (see
+docs/performance.md for how long a sweep takes).
 """
 
 from __future__ import annotations
@@ -60,13 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", type=Path, default=Path("reports/seed-sweep.md"),
                    help="where to write the Markdown summary (default reports/seed-sweep.md)")
     p.add_argument("--no-write", action="store_true", help="print the table only, write no files")
+    p.add_argument("--jobs", type=int, default=None, help="claims checked at once (default: the number of cores)")
+    p.add_argument("--cache", action="store_true",
+                   help="reuse results from the result cache ($DLVERIFY_CACHE_DIR or .dlverify_cache) and store "
+                        "new ones (default: check everything)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.instances < 1:
-        print("error: --instances must be at least 1", file=sys.stderr)
+    if args.instances < 1 or (args.jobs is not None and args.jobs < 1):
+        print("error: --instances and --jobs must be at least 1", file=sys.stderr)
         return 2
     try:
         registry = load_registry(args.claims, builtin=args.builtin or not args.claims)
@@ -75,9 +80,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    from verify.jaxsetup import configure
-
-    configure()
     seeds = args.seeds
     print(f"{len(claims)} claims x {len(seeds)} seeds, {args.instances} instances each.\nNote: {SYMBOLIC_NOTE}.",
           flush=True)
@@ -91,7 +93,12 @@ def main(argv: list[str] | None = None) -> int:
 
     sweeps_so_far: dict[str, str] = {}
     start = time.monotonic()
-    sweeps = sweep_claims(claims, seeds, instances=args.instances, symbolic_budget=args.budget, on_seed=on_seed)
+    from verify.cache import ResultCache, default_root
+    from verify.runner import default_jobs
+
+    store = ResultCache(default_root()) if args.cache else None
+    sweeps = sweep_claims(claims, seeds, instances=args.instances, symbolic_budget=args.budget,
+                          jobs=args.jobs or default_jobs(), cache=store, on_seed=on_seed)
     total = time.monotonic() - start
     print()
     print(text_table(sweeps))

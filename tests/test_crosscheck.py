@@ -37,3 +37,47 @@ def test_signs_follow_the_assumptions_of_each_symbol():
 def test_psd_is_decided_on_eigenvalues():
     assert psd_everywhere(sp.Matrix([[1, 0], [0, x]])).ok
     assert not psd_everywhere(sp.Matrix([[1, t / 2], [t / 2, 1]])).ok  # indefinite once |t| > 2
+
+
+def test_visibly_nonzero_never_flags_an_identity_however_it_cancels():
+    """The shortcut that lets the zero tests give up early (verify.reduce) must never call an
+    identity nonzero: rounding noise at 30 digits and at 60 digits never agree."""
+    from verify.crosscheck import visibly_nonzero
+
+    identities = [
+        (1 + x) ** 40 - sp.expand((1 + x) ** 40),  # terms up to 1e120 cancel to 0
+        sp.exp(3 * x) - sp.exp(x) ** 3,  # values up to e^3000
+        sp.tanh(t) - (2 * sigmoid(2 * t) - 1),
+        sp.log(x * x) - 2 * sp.log(x),
+        sp.Matrix([t - t, sp.exp(t) * sp.exp(-t) - 1]),
+        sp.Integer(0),
+    ]
+    for residual in identities:
+        assert not visibly_nonzero(residual, points=8), residual
+
+
+def test_visibly_nonzero_sees_real_differences_and_leaves_tiny_ones_to_the_zero_tests():
+    from verify.crosscheck import visibly_nonzero
+    from verify.reduce import reduce_to_zero
+
+    for residual in [sp.sin(t) - t + t**3 / 6, 2 * sigmoid(t) - sp.tanh(t) - 1, sp.Matrix([0, x - 1 - x**2])]:
+        assert visibly_nonzero(residual), residual
+    # a difference below the low precision is not "visible": the exact zero tests decide it
+    tiny = sp.exp(x + sp.Rational(1, 10**40)) - sp.exp(x)
+    assert not visibly_nonzero(tiny)
+    assert reduce_to_zero(tiny)[0] is False
+
+
+def test_visibly_nonzero_is_not_fooled_by_absorbed_rounding():
+    """rl.pg.baseline_unbiased's residual: b (p1 - p1^2) - b p1 p2 - b p1 p3 = 0 for softmax p.  At
+    theta_1 far above the others, p1 - p1^2 rounds to exactly 0 at 30 and at 60 digits while the
+    other terms are ~e^-1000 at both: the two precisions agree on a value that is rounding."""
+    from verify.crosscheck import visibly_nonzero
+
+    b = sp.Symbol("b", real=True)
+    th = sp.symbols("theta1:4", real=True)
+    s = sum(sp.exp(v) for v in th)
+    p = [sp.exp(v) / s for v in th]
+    residual = b * (p[0] - p[0] ** 2) - b * p[0] * p[1] - b * p[0] * p[2]
+    assert not visibly_nonzero(residual, points=40)
+    assert visibly_nonzero(residual + b * p[0] * p[1] / 1000, points=40)

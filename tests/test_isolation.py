@@ -35,7 +35,6 @@ TOO_LONG = 120.0  # "it did not hang": generous, timing targets belong in benchm
 BAD_CLAIMS = textwrap.dedent('''
     import ctypes
     import faulthandler
-    import time
 
     import sympy as sp
 
@@ -46,9 +45,9 @@ BAD_CLAIMS = textwrap.dedent('''
     t = sp.Symbol("t", real=True)
 
 
-    def hang(shape):
+    def hang(shape):  # busy, as a runaway computation is: budgets count CPU seconds
         while True:
-            time.sleep(0.1)
+            pass
 
 
     def crash(shape):
@@ -90,8 +89,8 @@ def memory_limit() -> float:
 def expected_reasons(limit: float) -> dict:
     """claim id -> (text in the numeric message, text in the symbolic reason or None)."""
     return {
-        "iso.bad.hangs": (f"the numeric check exceeded its budget of {BUDGET:g} s and was stopped",
-                          f"the symbolic check exceeded its budget of {BUDGET:g} s and was stopped"),
+        "iso.bad.hangs": (f"the numeric check exceeded its budget of {BUDGET:g} CPU seconds and was stopped",
+                          f"the symbolic check exceeded its budget of {BUDGET:g} CPU seconds and was stopped"),
         "iso.bad.crashes": ("the numeric check ended its process without a result (killed by signal SIGSEGV)",
                             "the symbolic check ended its process without a result (killed by signal SIGSEGV)"),
         "iso.bad.exhausts": (f"the numeric check exceeded the memory limit of {limit:g} GiB and was stopped",
@@ -213,6 +212,29 @@ def test_a_nan_tolerance_scale_is_an_error_not_a_pass():
     result = check_claim(claim, instances=8, symbolic_budget=5)
     assert result.verdict == "error"
     assert "conclusion after each of 2 steps: non-finite values (NaN or inf)" in result.numeric.message
+
+
+def test_budgets_count_cpu_time_and_a_blocked_check_is_stopped_by_the_clock():
+    """A check that sleeps uses no CPU, so its CPU budget never runs out: the wall-clock guard
+    (WALL_FACTOR budgets) stops it, with a reason that says so."""
+    import multiprocessing as mp
+    import warnings
+
+    from verify._worker import WALL_FACTOR, cpu_seconds, wait_for
+
+    assert cpu_seconds(os.getpid()) > 0  # /proc is there on the machines the tests run on
+    receiver, sender = mp.Pipe(duplex=False)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"os\.fork\(\) was called", category=RuntimeWarning)
+        sleeper = mp.get_context("fork").Process(target=time.sleep, args=(60,), daemon=True)
+        sleeper.start()
+    budget = 0.4
+    start = time.monotonic()
+    reply, why = wait_for(receiver, sleeper, budget=budget, memory_limit=None)
+    waited = time.monotonic() - start
+    assert reply is None and not sleeper.is_alive()
+    assert "CPU seconds in" in why and "of wall time (blocked, or the machine is overloaded)" in why, why
+    assert waited >= WALL_FACTOR * budget  # the CPU budget alone would never have stopped it
 
 
 def test_exit_text_names_the_signal():

@@ -1,9 +1,9 @@
-"""Child processes with a wall-clock budget and a memory limit; the numeric worker.
+"""Child processes with a CPU-time budget and a memory limit; the numeric worker.
 
 Both paths of a claim run outside the calling process, so that a check that hangs, crashes or
 eats memory costs its budget and nothing else:
 
-* the symbolic path in children forked from a zygote (`runner.SymbolicQueue`);
+* the symbolic path in children forked from a zygote (`runner.SymbolicLane`);
 * the numeric path in a persistent *numeric worker*, started from a forkserver that has imported
   JAX, SymPy and the engine but never initialised JAX: XLA's threads do not survive a fork, so a
   process that has started JAX must never fork a JAX user (the forkserver itself is a fresh
@@ -12,7 +12,10 @@ eats memory costs its budget and nothing else:
   functions of user claim files by value.
 
 `wait_for` is the one place that waits on a child, for both paths: it polls the child's pipe,
-whether it is alive, and its resident memory, and kills it over the budget or the memory limit.
+whether it is alive, its CPU time and its resident memory, and kills it over the budget or the
+memory limit.  Budgets count CPU seconds, not the clock, so that whether a check finishes does
+not depend on the machine's load (a wall-clock limit of several budgets still stops a check that
+is blocked without using the CPU).
 
 Why resident memory polled from /proc and not `setrlimit(RLIMIT_AS)`: XLA reserves about 1.7 GiB
 of address space when it starts (JAX aborts with `std::bad_alloc` under a 1 GiB RLIMIT_AS), so
@@ -25,6 +28,7 @@ overshoot the limit by what it allocates in 50 ms (a few hundred MB at most).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import io
 import multiprocessing as mp
@@ -48,6 +52,7 @@ from .verdict import CONFIRM_SECONDS, confirm_exactly
 
 GiB = 2**30
 POLL_SECONDS = 0.05
+WALL_FACTOR = 5  # a check with a CPU budget B is stopped after 5 B seconds of wall time (see wait_for)
 USER_MODULES = "dlverify_user_claims."  # registry._import_file loads claim files under this prefix
 # imported once by the forkserver, so a fresh worker costs a fork and JAX's backend start, not imports
 PRELOAD = ["numpy", "sympy", "jax", "jax.numpy", "cloudpickle", "verify.numeric", "verify.verdict",
@@ -68,13 +73,29 @@ def deterministic_start(proc) -> None:
     `__main__` in a forkserver child (a script without an `if __name__ == "__main__"` guard would
     start itself again; the CLI would re-import Typer); workers need nothing from it (claims
     defined there travel by value), so it is hidden for the start."""
+    with _forkserver_environment():
+        proc.start()
+
+
+def start_forkserver() -> None:
+    """Start the forkserver now, as the first worker would (see `deterministic_start`), so that its
+    imports of JAX and SymPy (about 2 s) overlap the caller's own work, such as loading claims and
+    looking them up in the result cache; nothing when it already runs."""
+    from multiprocessing import forkserver
+
+    with _forkserver_environment():
+        forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def _forkserver_environment():
     FORKSERVER.set_forkserver_preload(PRELOAD)  # no effect once the forkserver runs
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
     previous = os.environ.get("PYTHONHASHSEED")
     os.environ["PYTHONHASHSEED"] = HASH_SEED
     try:
-        proc.start()
+        yield
     finally:
         sys.modules["__main__"] = main
         if previous is None:
@@ -133,6 +154,21 @@ def resident_bytes(pid: int) -> int:
     return 0
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user + system, all threads) a process has used so far; None where /proc
+    cannot tell (then budgets fall back to wall-clock time)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+        fields = data[data.rindex(b")") + 2:].split()  # after "pid (name) ": state is fields[0]
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def exit_text(exitcode) -> str:
     if exitcode is None:
         return "exit status unknown"
@@ -158,19 +194,32 @@ def stop(proc) -> None:
 
 
 def wait_for(conn, proc, *, budget: float, memory_limit: float | None, start: float | None = None,
-             block: bool = True):
-    """`(reply, "")`: the next object `proc` sends on `conn` within `budget` seconds of `start`; or
-    `(None, why)`, where `why` completes "the ... check ...", and the child has been stopped.
-    `memory_limit` is in GiB of resident memory (None: no limit).  With `block=False`, one look:
-    `(None, "")` when the child is still working within its limits."""
-    deadline = (time.monotonic() if start is None else start) + budget
+             cpu_start: float = 0.0, block: bool = True):
+    """`(reply, "")`: the next object `proc` sends on `conn` within its budget; or `(None, why)`,
+    where `why` completes "the ... check ...", and the child has been stopped.
+
+    The budget counts the CPU seconds `proc` has used since it had used `cpu_start`, not the
+    clock: a check gets as far on a busy machine as on a quiet one, so whether it finishes does
+    not depend on what else runs.  A check that uses less than 1/WALL_FACTOR of a core for
+    `WALL_FACTOR * budget` seconds of wall time (started at `start`) is stopped too: it is blocked,
+    or the machine is too overloaded to finish it.  Where /proc is missing, the budget counts wall
+    time.  `memory_limit` is in GiB of resident memory (None: no limit).  With `block=False`, one
+    look: `(None, "")` when the child is still working within its limits."""
+    start = time.monotonic() if start is None else start
     limit = None if not memory_limit else memory_limit * GiB
     while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
+        wall = time.monotonic() - start
+        cpu = cpu_seconds(proc.pid)
+        used = wall if cpu is None else cpu - cpu_start
+        if used >= budget:
             stop(proc)
-            return None, f"exceeded its budget of {budget:g} s and was stopped"
-        if conn.poll(min(POLL_SECONDS, left) if block else 0):
+            unit = "s" if cpu is None else "CPU seconds"
+            return None, f"exceeded its budget of {budget:g} {unit} and was stopped"
+        if cpu is not None and wall >= WALL_FACTOR * budget:
+            stop(proc)
+            return None, (f"used {used:.0f} CPU seconds in {wall:.0f} s of wall time (blocked, or the machine is "
+                          f"overloaded) and was stopped")
+        if conn.poll(min(POLL_SECONDS, max(budget - used, 0.0)) if block else 0):
             try:
                 return conn.recv(), ""
             except (EOFError, OSError):
@@ -303,12 +352,13 @@ class NumericWorker:
                 if attempt == 2:
                     raise
         self.busy, self._started, self._budget = index, time.monotonic(), budget
+        self._cpu_start = cpu_seconds(self._proc.pid) or 0.0  # the worker lives on: count from here
         return None
 
     def poll(self) -> tuple[NumericResult, float] | None:
         """`(result, seconds)` of the claim being checked, or None while it runs (within budget)."""
         reply, why = wait_for(self.conn, self._proc, budget=self._budget, memory_limit=self.memory_limit,
-                              start=self._started, block=False)
+                              start=self._started, cpu_start=self._cpu_start, block=False)
         if reply is None and not why:
             return None
         if reply is None:

@@ -556,6 +556,12 @@ def symbolic_key(claim, *, budget: float, memory_limit) -> str | None:
     return _key("symbolic", claim, {"budget": _seconds(budget), "memory_limit": _memory(memory_limit)})
 
 
+def statement_key(claim) -> str | None:
+    """The key of the claim's statement as the report prints it (LaTeX at the smallest sizes); it
+    depends only on the statement and the engine's source, which the key covers."""
+    return _key("statement", claim, {})
+
+
 def numeric_key(claim, *, seed: int, instances: int, budget: float, memory_limit,
                 confirm_seconds: float) -> str | None:
     """The key of the numeric result of `claim` under these settings; None when the claim cannot
@@ -570,7 +576,7 @@ def numeric_key(claim, *, seed: int, instances: int, budget: float, memory_limit
 # Reasons the runner gives when it stopped a check's process: they depend on the machine's load at
 # the time, not on the claim, so such a result must not stick.
 _STOPPED = ("exceeded its budget", "exceeded the memory limit", "ended its process", "ended early",
-            "ran out of memory")
+            "ran out of memory", "of wall time")
 
 
 def cacheable(result) -> bool:

@@ -50,9 +50,10 @@ def mpmath_modules():
     }, "mpmath"]
 
 
-def mp_value(expr):
-    """The value of a closed SymPy expression (numbers only, no free symbols) as an mpmath number at
-    the current working precision.
+def mp_value(expr, values: dict | None = None, largest: list | None = None):
+    """The value of a SymPy expression as an mpmath number at the current working precision; its
+    symbols take their mpmath values from `values` (KeyError for a symbol without one).  With
+    `largest` (a one-element list), largest[0] becomes the largest magnitude of any node's value.
 
     A recursive walk with one value per distinct subexpression: `lambdify` would print the whole
     expression as source first, which costs seconds on the exact residual of a network's gradient
@@ -68,7 +69,9 @@ def mp_value(expr):
     def walk(e):
         if e in memo:
             return memo[e]
-        if e.is_Integer:
+        if e.is_Symbol:
+            v = values[e] if values is not None else _no_value(e)
+        elif e.is_Integer:
             v = mpmath.mpf(int(e))
         elif e.is_Rational:
             v = mpmath.mpf(int(e.p)) / int(e.q)
@@ -90,9 +93,63 @@ def mp_value(expr):
         else:
             v = sp.lambdify([], e, modules=mpmath_modules())()
         memo[e] = v
+        if largest is not None:
+            try:
+                largest[0] = max(largest[0], abs(v))
+            except TypeError:
+                pass
         return v
 
     return walk(sp.sympify(expr, strict=True))
+
+
+def _no_value(symbol):
+    raise KeyError(f"no value for the symbol {symbol}")
+
+
+# visibly_nonzero: two working precisions, how closely a real value must agree between them, and
+# how large it must be next to the largest value inside the expression
+LOW_DIGITS, HIGH_DIGITS, AGREE, SIGNIFICANT = 30, 60, 1e-10, 1e-15
+
+
+def visibly_nonzero(residual, *, points: int = 2) -> bool:
+    """Whether some entry of `residual` (a scalar, a matrix or a list of entries) is certainly not identically 0: at a random point its
+    symbols' assumptions allow, its value at 30 and at 60 significant digits is the same nonzero
+    number to 10 digits, and at least 1e-15 of the largest value of any subexpression.  The
+    rounding error of an identically-zero residual shrinks by 30 orders of magnitude between the
+    two precisions, so it does not agree with itself; the size test covers the case where the
+    rounding error is exactly 0 at both (a term absorbed into a far larger one, 1 + e^-700 = 1,
+    leaving only tiny terms that do agree).
+
+    Used only to skip zero tests that cannot succeed (`verify.reduce.reduce_to_zero`): it can make
+    the engine give up sooner, never make it prove anything.  False when no point gives real,
+    finite values at both precisions, or when an entry has symbols this walk cannot value
+    (matrix elements) or nodes it cannot evaluate."""
+    import mpmath
+
+    entries = list(residual) if isinstance(residual, (list, tuple)) else _entries(residual)
+    entries = [e for e in (sp.sympify(x, strict=True) for x in entries) if e != 0]
+    if not entries:
+        return False
+    symbols = _free(entries)
+    if not all(isinstance(s, sp.Symbol) for s in symbols):
+        return False
+    for point in _points(symbols, "nonzero", points if symbols else 1):
+        for e in entries:
+            found, largest = [], [mpmath.mpf(0)]
+            for digits in (LOW_DIGITS, HIGH_DIGITS):
+                with mpmath.workdps(digits):
+                    try:
+                        env = {s: mpmath.mpf(v._mpf_) if v.is_Float else mpmath.mpf(int(v)) for s, v in point.items()}
+                        found.append(_real(mp_value(e, env, largest)))
+                    except Exception:  # undefined here (1/0, log of 0), or a node mp_value cannot evaluate
+                        found.append(None)
+            low, high = found
+            if low is None or high is None or high == 0:
+                continue
+            if abs(low - high) <= AGREE * abs(high) and abs(high) >= SIGNIFICANT * largest[0]:
+                return True
+    return False
 
 
 def _value_for(symbol: sp.Symbol, rng: np.random.Generator):

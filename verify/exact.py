@@ -42,6 +42,28 @@ def _tex(expr, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 3] + r"\dots"
 
 
+def _value_tex(value) -> str:
+    """An exact value as LaTeX: exactly when every entry is rational, else each entry to 12
+    significant digits after `\\approx` (the exact form of a network's output is pages of nested
+    tanh of fractions, which no reader checks by eye and which takes SymPy seconds to print; the
+    decision that the sides differ was made exactly, before this)."""
+    import mpmath
+
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    if all(isinstance(e, int) or (isinstance(e, sp.Basic) and e.is_Rational) for e in entries):
+        return _tex(value)
+    approx = []
+    for e in entries:
+        try:
+            with mpmath.workdps(30):
+                v = crosscheck.mp_value(e)
+            approx.append(sp.Float(mpmath.nstr(v, 12), 12) if isinstance(v, mpmath.mpf) else sp.N(e, 12))
+        except Exception:  # a node mp_value cannot evaluate: SymPy's own evalf
+            approx.append(sp.N(e, 12))
+    shown = sp.Matrix(value.shape[0], value.shape[1], approx) if isinstance(value, sp.MatrixBase) else approx[0]
+    return r"\approx " + _tex(shown)
+
+
 def _fmt_sizes(sizes: dict) -> str:
     return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items()))
 
@@ -108,7 +130,7 @@ def find_exact_counterexample(claim: Claim, sizes: dict, lhs, rhs, tries: int = 
             continue
         if differ:
             values = tuple((n, _tex(v)) for n, v in env.items() if n not in sizes)
-            return values + (("left side", _tex(a)), ("right side", _tex(b)))
+            return values + (("left side", _value_tex(a)), ("right side", _value_tex(b)))
     return None
 
 

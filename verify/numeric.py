@@ -566,6 +566,30 @@ MAX_REDRAWS = 3  # further batches of instances when too many of the first were 
 REDRAW_SALT = 1 << 20  # keys of the further batches: fold_in(size key, REDRAW_SALT + attempt)
 
 
+# Statement kinds whose checks are evaluated eagerly (op by op, vmapped over the instances) rather
+# than compiled: a formula is evaluated once per batch, so XLA's compile time of the whole graph
+# (1-3 s for a backprop gradient, most of the check) buys nothing; JAX compiles each primitive
+# once per shape and process, which later claims and mutants reuse.  Searches (minimiser
+# perturbations and solvers, local-minimum and line searches) run many evaluations per instance
+# and stay compiled.  The instances are drawn by a compiled sampler either way, so that they are
+# the same bits whichever way the check runs.
+EAGER_KINDS = (Identity, Gradient, Derivation, Expectation, Shape)
+
+
+def _batched(sample, check_one, *, eager: bool):
+    """keys -> (instances, check outputs...) for a batch of instance keys."""
+    import jax
+
+    sampler = jax.jit(jax.vmap(sample))
+    checker = jax.vmap(check_one) if eager else jax.jit(jax.vmap(check_one))
+
+    def run(keys):
+        single = sampler(keys)
+        return (single, *checker(single))
+
+    return run
+
+
 def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: int = 2) -> NumericResult:
     """Run every comparison of `claim` on `instances` random instances over up to `configs` sizes."""
     import jax
@@ -603,10 +627,8 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
         avoid_kinks = not claim.about_kink and bool(kink_atoms(statement))
         facts: dict = {}
 
-        def run_all(instance_key, pairs=pairs, sizes=sizes, statement=statement, avoid_kinks=avoid_kinks,
-                    facts=facts):
-            # sampling and checking in one compiled function: one compilation per size assignment
-            single = sample_instance(claim, sizes, instance_key)
+        def check_one(single, pairs=pairs, sizes=sizes, statement=statement, avoid_kinks=avoid_kinks,
+                      facts=facts):
             full = {**single, **sizes}
             outs = []
             for p in pairs:
@@ -615,12 +637,15 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
                 outs.append((_as_array(lhs), _as_array(rhs), _as_array(extra), jnp.asarray(valid, dtype=bool)))
             kappa, facts["inverts"] = instance_condition(statement, full)
             kink, facts["kinks"] = near_kink(statement, full) if avoid_kinks else (np.False_, [])
-            return single, outs, kappa, kink
+            return outs, kappa, kink
+
+        def sample(instance_key, sizes=sizes):
+            return sample_instance(claim, sizes, instance_key)
 
         # a claim with kinks draws extra instances up front, so that excluding the few near a kink
         # leaves `per`; more batches are drawn only if that is not enough
         draw = per + max(4, per // 4) if avoid_kinks else per
-        compiled = jax.jit(jax.vmap(run_all))
+        compiled = _batched(sample, check_one, eager=isinstance(statement, EAGER_KINDS))
         batches = []
         try:
             for attempt in range(1 + (MAX_REDRAWS if avoid_kinks else 0)):

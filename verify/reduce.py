@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .crosscheck import mp_value
+from .crosscheck import mp_value, visibly_nonzero
 
 
 def _exp_atoms_as_symbols(e):
@@ -90,8 +90,9 @@ class _SliceOver(Exception):
 
 
 def _within(seconds, fn, *args):
-    """fn(*args), or _SliceOver after `seconds` (SIGALRM; the symbolic path runs in a child's main
-    thread, where signals are delivered)."""
+    """fn(*args), or _SliceOver after `seconds` of this process's CPU time (SIGPROF, so that a busy
+    machine does not change the outcome; checks run in a child's main thread, where signals are
+    delivered)."""
     import signal
     import threading
 
@@ -101,19 +102,21 @@ def _within(seconds, fn, *args):
     def stop(signum, frame):
         raise _SliceOver()
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, stop)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         return fn(*args)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def reduce_to_zero(residual, reducers=CHEAP_REDUCERS + COSTLY_REDUCERS) -> tuple[bool, str, object]:
     """(is zero, the routine that showed it, what is left) for a scalar or matrix residual."""
     entries = list(residual) if isinstance(residual, sp.MatrixBase) else [residual]
     left = entries
+    if visibly_nonzero(entries):  # no sound routine can reduce it to 0: do not spend minutes trying
+        return False, "", next(e for e in entries if e != 0)
     functions = {type(a) for e in entries for a in sp.sympify(e, strict=True).atoms(sp.Function)}
     if functions and functions <= {sp.exp}:
         # softmax-type residuals: naming exp atoms and cancelling is the fast route

@@ -127,10 +127,26 @@ def replay_command(result: ClaimResult, claims_path: str | None = None) -> str:
     return f"dlverify run {result.id} --seed {result.seed} --instances {result.instances}{extra}"
 
 
-def claim_markdown(result: ClaimResult, *, claims_path: str | None = None) -> str:
+def cached_statement_tex(claim: Claim, store=None) -> tuple[str, str]:
+    """`statement_tex(claim)`, kept in the result cache `store` when one is given: printing a
+    statement of matrix products takes SymPy up to a quarter of a second, most of a rerun."""
+    from .cache import statement_key
+
+    key = statement_key(claim) if store is not None else None
+    found = store.get(key) if key is not None else None
+    if isinstance(found, tuple) and len(found) == 2 and all(isinstance(t, str) for t in found):
+        return found
+    made = statement_tex(claim)
+    if key is not None:
+        store.put(key, made)
+    return made
+
+
+def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store=None) -> str:
+    """The proof report of `result`; `store` (a ResultCache) keeps the printed statement."""
     c = result.claim
     sym, num = result.symbolic, result.numeric
-    body, note = statement_tex(c)
+    body, note = cached_statement_tex(c, store)
     lines = [f"# {c.title}", "",
              f"`{c.id}` | verdict: **{result.verdict}** | expected: {c.expect} | kind: {c.kind}"
              + (" | **matches expectation**" if result.matches_expectation else " | **DOES NOT MATCH EXPECTATION**"), "",

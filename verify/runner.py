@@ -220,15 +220,16 @@ def symbolic_with_budget(claim: Claim, budget: float, memory_limit: float | None
 class _Board:
     """What is known of each claim so far; finished claims are handed out in order."""
 
-    def __init__(self, count: int):
+    def __init__(self, count: int, *, need_symbolic: bool = True, need_numeric: bool = True):
         self.symbolic: dict = {}
         self.numeric: dict = {}
         self.next = 0
         self.count = count
+        self.need_symbolic, self.need_numeric = need_symbolic, need_numeric
 
-    def ready(self, need_numeric: bool):
-        while self.next < self.count and self.next in self.symbolic and (
-                not need_numeric or self.next in self.numeric):
+    def ready(self):
+        while self.next < self.count and (not self.need_symbolic or self.next in self.symbolic) and (
+                not self.need_numeric or self.next in self.numeric):
             yield self.next
             self.next += 1
 
@@ -240,24 +241,33 @@ def _wait_any(lanes) -> None:
 
 
 def _schedule(claims: list[Claim], *, jobs: int, symbolic_budget: float, memory_limit: float | None,
-              numeric: dict | None, cache, on_ready: Callable[[int, tuple, tuple | None], None]) -> None:
-    """Run the symbolic path (and with `numeric` settings, the numeric path) of every claim on
-    `jobs` lanes of each kind, calling `on_ready(index, symbolic, numeric)` in claim order."""
+              numeric: dict | None, cache, on_ready: Callable[[int, tuple | None, tuple | None], None],
+              symbolic: bool = True) -> None:
+    """Run the symbolic path (unless `symbolic` is False) and, with `numeric` settings, the
+    numeric path of every claim on `jobs` lanes of each kind, calling `on_ready(index, symbolic,
+    numeric)` in claim order.  `numeric["seed"]` may be a list: one seed per claim."""
     if cache is not None:
         from . import cache as cache_module
-    board = _Board(len(claims))
+    board = _Board(len(claims), need_symbolic=symbolic, need_numeric=numeric is not None)
     todo_sym, todo_num = deque(), deque()
     sym_keys, num_keys = {}, {}
+
+    def settings_of(i):
+        seeds = numeric["seed"]
+        return {**numeric, "seed": seeds[i] if isinstance(seeds, list) else seeds}
+
     for i, claim in enumerate(claims):
-        key = cache_module.symbolic_key(claim, budget=symbolic_budget, memory_limit=memory_limit) if cache else None
+        key = None
+        if symbolic and cache:
+            key = cache_module.symbolic_key(claim, budget=symbolic_budget, memory_limit=memory_limit)
         hit = cache.get(key) if key else None
         if hit is not None:
             board.symbolic[i] = (*hit, True)
-        else:
+        elif symbolic:
             sym_keys[i] = key
             todo_sym.append(i)
         if numeric is not None:
-            key = cache_module.numeric_key(claim, memory_limit=memory_limit, **numeric) if cache else None
+            key = cache_module.numeric_key(claim, memory_limit=memory_limit, **settings_of(i)) if cache else None
             hit = cache.get(key) if key else None
             if hit is not None:
                 board.numeric[i] = (*hit, True)
@@ -269,8 +279,8 @@ def _schedule(claims: list[Claim], *, jobs: int, symbolic_budget: float, memory_
     finished = False
     try:
         while True:
-            for i in board.ready(numeric is not None):
-                on_ready(i, board.symbolic.pop(i), board.numeric.pop(i, None))
+            for i in board.ready():
+                on_ready(i, board.symbolic.pop(i, None), board.numeric.pop(i, None))
             if board.next == board.count:
                 break
             for lane in sym_lanes:
@@ -282,7 +292,7 @@ def _schedule(claims: list[Claim], *, jobs: int, symbolic_budget: float, memory_
             for lane in num_lanes:
                 while lane.busy is None and todo_num:
                     i = todo_num.popleft()
-                    failed = lane.submit(i, claims[i], budget=numeric["budget"], seed=numeric["seed"],
+                    failed = lane.submit(i, claims[i], budget=numeric["budget"], seed=settings_of(i)["seed"],
                                          instances=numeric["instances"], confirm_seconds=numeric["confirm_seconds"])
                     if failed is not None:
                         board.numeric[i] = (failed, 0.0, False)
@@ -321,6 +331,29 @@ def run_symbolic(claims: list[Claim], *, budget: float = 30.0, memory_limit: flo
 
     _schedule(list(claims), jobs=jobs, symbolic_budget=budget, memory_limit=memory_limit, numeric=None,
               cache=cache, on_ready=ready)
+    return out
+
+
+def run_numeric(tasks: list[tuple[Claim, int]], *, instances: int = 64, budget: float = 600.0,
+                memory_limit: float | None = MEMORY_LIMIT, confirm_seconds: float = CONFIRM_SECONDS,
+                jobs: int = 1, cache=None, progress: Callable[[int, NumericResult], None] | None = None
+                ) -> list[tuple[NumericResult, float, bool]]:
+    """The numeric path alone (with exact confirmation) of each `(claim, seed)` in `tasks`, on
+    `jobs` numeric workers: `[(result, seconds, from the cache), ...]` in the order of `tasks`,
+    and `progress(index, result)` called in that order as results become known.  Seed sweeps
+    use it for every seed after the first."""
+    tasks = list(tasks)
+    out: list = [None] * len(tasks)
+
+    def ready(i, _symbolic, numeric):
+        out[i] = numeric
+        if progress:
+            progress(i, numeric[0])
+
+    settings = {"seed": [seed for _, seed in tasks], "instances": instances, "budget": budget,
+                "confirm_seconds": confirm_seconds}
+    _schedule([claim for claim, _ in tasks], jobs=jobs, symbolic_budget=0.0, memory_limit=memory_limit,
+              numeric=settings, cache=cache, on_ready=ready, symbolic=False)
     return out
 
 

@@ -5,8 +5,9 @@ sweep runs the numeric path once per seed and combines it with a symbolic result
 computed once per claim: `verify.symbolic` takes no seed (its exact random instances use the
 fixed generator seeds 0 and 1), so repeating it per seed would cost minutes and change
 nothing.  The first seed runs through `runner.run_claims`, exactly as `dlverify run` does (the
-symbolic path overlapping the numeric one); the other seeds reuse its symbolic results with
-`verdict.combine`.
+symbolic path overlapping the numeric one); the other seeds run only the numeric path
+(`runner.run_numeric`, on the same isolated workers, `jobs` at a time) and reuse the first
+seed's symbolic results with `verdict.combine`.
 
 Pure functions returning frozen results; `scripts/seed_sweep.py` prints and writes them.
 """
@@ -15,15 +16,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import time
-import traceback
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .claim import Claim
-from .verdict import combine, confirm_exactly, matches_expectation
+from .verdict import combine, matches_expectation
 
 SYMBOLIC_NOTE = ("the symbolic path takes no seed (verify/symbolic.py uses fixed seeds for its exact instances): "
                  "it ran once per claim, with the first seed, and its result is combined with each seed's numeric "
@@ -119,29 +118,21 @@ def parse_seeds(text: str) -> list[int]:
     return list(dict.fromkeys(seeds))
 
 
-def _numeric(claim: Claim, seed: int, instances: int):
-    from .numeric import NumericResult, check_numeric
-
-    try:
-        return confirm_exactly(claim, check_numeric(claim, seed=seed, instances=instances))
-    except Exception as exc:  # as in the runner: an engine or encoding failure is an `error` verdict
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        return NumericResult("error", message=f"{type(exc).__name__}: {exc} (at {os.path.basename(last.filename)}:"
-                                              f"{last.lineno})".replace("\n", " ")[:500])
-
-
 def _outcome(seed: int, verdict: str, reason: str, numeric) -> SeedOutcome:
     return SeedOutcome(seed, verdict, reason, numeric.status, getattr(numeric, "worst_condition", None),
                        getattr(numeric, "near_kink", 0), getattr(numeric, "tolerance_used", 0.0))
 
 
 def sweep_claims(claims: Sequence[Claim], seeds: Sequence[int], *, instances: int = 64,
-                 symbolic_budget: float = 60.0,
+                 symbolic_budget: float = 60.0, jobs: int = 1, cache=None,
                  on_seed: Callable[[int, list, float], None] | None = None) -> list[ClaimSweep]:
-    """Run `claims` under every seed in `seeds`; results in the order of `claims`.
+    """Run `claims` under every seed in `seeds`, `jobs` claims at a time; results in the order of
+    `claims`.  With a `cache` (`verify.cache.ResultCache`), stored results of unchanged claims
+    are reused, as in `dlverify run`.
 
-    `on_seed(seed, [(claim, SeedOutcome), ...], seconds)` is called after each seed."""
-    from .runner import run_claims
+    `on_seed(seed, [(claim, SeedOutcome), ...], seconds)` is called after each seed, in order,
+    with the seconds since the previous seed was done."""
+    from .runner import run_claims, run_numeric
 
     seeds = list(seeds)
     if not seeds:
@@ -149,24 +140,33 @@ def sweep_claims(claims: Sequence[Claim], seeds: Sequence[int], *, instances: in
     claims = list(claims)
     per_claim: dict[str, list[SeedOutcome]] = {c.id: [] for c in claims}
     symbolic: dict[str, object] = {}
-    for position, seed in enumerate(seeds):
-        start = time.monotonic()
-        if position == 0:
-            results = run_claims(claims, seed=seed, instances=instances, symbolic_budget=symbolic_budget)
-            done = []
-            for r in results:
-                symbolic[r.claim.id] = r.symbolic
-                done.append((r.claim, _outcome(seed, r.verdict, r.reason, r.numeric)))
-        else:
-            done = []
-            for c in claims:
-                numeric = _numeric(c, seed, instances)
-                verdict, reason = combine(symbolic[c.id], numeric)
-                done.append((c, _outcome(seed, verdict, reason, numeric)))
+    clock = [time.monotonic()]
+
+    def seed_done(seed, done):
         for c, outcome in done:
             per_claim[c.id].append(outcome)
+        now = time.monotonic()
         if on_seed:
-            on_seed(seed, done, time.monotonic() - start)
+            on_seed(seed, done, now - clock[0])
+        clock[0] = now
+
+    results = run_claims(claims, seed=seeds[0], instances=instances, symbolic_budget=symbolic_budget, jobs=jobs,
+                         cache=cache)
+    for r in results:
+        symbolic[r.claim.id] = r.symbolic
+    seed_done(seeds[0], [(r.claim, _outcome(seeds[0], r.verdict, r.reason, r.numeric)) for r in results])
+    tasks = [(c, seed) for seed in seeds[1:] for c in claims]
+    done: list = []
+
+    def progress(index, numeric):
+        claim, seed = tasks[index]
+        verdict, reason = combine(symbolic[claim.id], numeric)
+        done.append((claim, _outcome(seed, verdict, reason, numeric)))
+        if len(done) == len(claims):
+            seed_done(seed, list(done))
+            done.clear()
+
+    run_numeric(tasks, instances=instances, jobs=jobs, cache=cache, progress=progress)
     return [ClaimSweep(c, symbolic[c.id].status, tuple(per_claim[c.id])) for c in claims]
 
 

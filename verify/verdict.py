@@ -68,7 +68,7 @@ def confirm_exactly(claim: Claim, numeric: NumericResult, seconds: float = CONFI
         size, rational = _within(seconds, exact_residual)
     except _SliceOver:
         return replace(numeric, counterexample=replace(
-            c, exact=f"not attempted to the end: exact evaluation took longer than {seconds:g} s"))
+            c, exact=f"not attempted to the end: exact evaluation took more than {seconds:g} CPU seconds"))
     except Exception as exc:  # exact evaluation is best-effort evidence, never a verdict by itself
         return replace(numeric, counterexample=replace(c, exact=f"not possible: exact evaluation raised {exc}"))
     nonzero = size > 0

@@ -32,7 +32,7 @@ that Hypothesis generates a second time is skipped with ``assume`` so that the 2
 2000 different pairs.
 
 Each case gets a CPU-time budget (``CASE_SECONDS``, enforced with ITIMER_VIRTUAL, which does not
-disturb the engine's own ITIMER_REAL slices); a case that runs out counts as ``timeout``.
+disturb the engine's own ITIMER_PROF slices); a case that runs out counts as ``timeout``.
 
 Adding a rewrite: append ``(name, builder)`` to ``TRUE_REWRITES`` (must hold for every real
 value of the inner expressions x, y and every positive value of P, Q) or to ``WRONG_REWRITES``
@@ -203,7 +203,7 @@ def pairs(draw):
     return f"{family}: {name}", _clean(lambda: lhs, sp.Integer(0)), _clean(lambda: rhs, sp.Integer(0))
 
 
-# --- budgets (CPU time, ITIMER_VIRTUAL: the engine's own slices use ITIMER_REAL) --------------------
+# --- budgets (CPU time, ITIMER_VIRTUAL: the engine's own slices use ITIMER_PROF) --------------------
 
 
 class OutOfTime(BaseException):
@@ -343,9 +343,9 @@ def _check(family, lhs, rhs):
         status = _with_cpu_budget(CASE_SECONDS, check_symbolic, claim).status
     except OutOfTime:
         status = "timeout"
-        # the budget may have run out inside the engine's own time slice (verify.symbolic._within),
-        # before it disarmed its ITIMER_REAL: disarm it here, or SIGALRM fires later in other code
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        # the budget may have run out inside the engine's own time slice (verify.reduce._within),
+        # before it disarmed its ITIMER_PROF: disarm it here, or SIGPROF fires later in other code
+        signal.setitimer(signal.ITIMER_PROF, 0)
     except Exception as exc:  # an engine crash is a finding of its own, but not an unsound proof
         status = f"crash ({type(exc).__name__})"
         if len(CRASHES) < 200:
