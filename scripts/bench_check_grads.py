@@ -9,7 +9,8 @@ The claim: theta* = (X^T X + lam I)^{-1} X^T Y minimises ||Y - X theta||^2 + lam
 each instance (X, Y, lam), in a plain Python loop with float64 (x64 enabled):
 
 1. `jax.test_util.check_grads(cost, (theta*,), order=1, modes=("rev",))`: reverse-mode autodiff
-   of the cost at theta* against finite differences;
+   of the cost at theta* against finite differences (`--order 2 --modes fwd,rev` for check_grads'
+   fuller form, as in JAX's documentation);
 2. the gradient at theta* is 0: |grad_i| <= atol + rtol_eff * scale, where scale is the largest
    entry of the gradients of the two terms (2 X^T (X theta* - Y) and 2 lam theta*), the rounding
    in their sum being relative to them, and rtol_eff = rtol * min(max(1, cond(A)), 1e4) with
@@ -55,11 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     where = p.add_mutually_exclusive_group()
     where.add_argument("--dump", type=Path, metavar="FILE", help="draw the instances, save them (.npz) and exit")
     where.add_argument("--load", type=Path, metavar="FILE", help="check the instances saved by --dump")
+    p.add_argument("--order", type=int, default=1, choices=(1, 2),
+                   help="check_grads order (default 1; 2 also checks second derivatives, as JAX's docs example)")
+    p.add_argument("--modes", default="rev",
+                   help="check_grads modes, comma-separated: rev (default) or fwd,rev (check_grads' own default)")
     p.add_argument("--jit", action="store_true",
                    help="jit the cost and the closed forms (default: plain eager JAX, as a quick test would be)")
     p.add_argument("--jax-cache", metavar="DIR", default=None,
-                   help="JAX persistent compilation cache folder (as dlverify: every compilation, "
-                        "however short); default none")
+                   help="JAX persistent compilation cache folder (same threshold as dlverify: compilations over "
+                        "0.2 s); default none")
     return p
 
 
@@ -92,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     jax.config.update("jax_enable_x64", True)
     if args.jax_cache:
         jax.config.update("jax_compilation_cache_dir", args.jax_cache)
-        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
     import jax.numpy as jnp
     import numpy as np
     from jax.test_util import check_grads
@@ -130,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         scale = jnp.maximum(jnp.max(jnp.abs(2 * X.T @ (X @ theta_star - Y))), jnp.max(jnp.abs(2 * lam * theta_star)))
         return theta_star, wide, grad, scale, jnp.linalg.cond(A)
 
+    modes = tuple(m.strip() for m in args.modes.split(",") if m.strip())
     if args.jit:
         cost, closed_forms = jax.jit(cost), jax.jit(closed_forms)
     failures: dict[str, int] = {"check_grads": 0, "gradient = 0": 0, "point = wide form": 0}
@@ -144,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         theta_star, wide, grad, scale, kappa = closed_forms(X, Y, lam)
         rtol = RTOL * min(max(1.0, float(kappa)), KAPPA_CAP)
         try:
-            check_grads(lambda t: cost(t, X, Y, lam), (theta_star,), order=1, modes=("rev",))
+            check_grads(lambda t: cost(t, X, Y, lam), (theta_star,), order=args.order, modes=modes)
         except AssertionError as exc:
             record("check_grads", i, exc)
         try:

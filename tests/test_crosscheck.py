@@ -69,15 +69,30 @@ def test_visibly_nonzero_sees_real_differences_and_leaves_tiny_ones_to_the_zero_
 
 
 def test_visibly_nonzero_is_not_fooled_by_absorbed_rounding():
-    """rl.pg.baseline_unbiased's residual: b (p1 - p1^2) - b p1 p2 - b p1 p3 = 0 for softmax p.  At
-    theta_1 far above the others, p1 - p1^2 rounds to exactly 0 at 30 and at 60 digits while the
-    other terms are ~e^-1000 at both: the two precisions agree on a value that is rounding."""
+    """rl.pg.baseline_unbiased's residual: b (p1 - p1^2) - b p1 p2 - b p1 p3 = 0 for softmax p.  With
+    theta_1 far above the others (shifted by 1000 here), p1 - p1^2 rounds to exactly 0 at 30 and at
+    60 digits while the other terms are ~e^-1000 at both: the two precisions agree on a value that
+    is rounding, so points where a sum absorbs a term must not count."""
     from verify.crosscheck import visibly_nonzero
 
     b = sp.Symbol("b", real=True)
     th = sp.symbols("theta1:4", real=True)
+    s = sp.exp(th[0] + 1000) + sp.exp(th[1]) + sp.exp(th[2])
+    p = [sp.exp(th[0] + 1000) / s, sp.exp(th[1]) / s, sp.exp(th[2]) / s]
+    residual = b * (p[0] - p[0] ** 2) - b * p[0] * p[1] - b * p[0] * p[2]
+    assert not visibly_nonzero(residual, points=40)
     s = sum(sp.exp(v) for v in th)
     p = [sp.exp(v) / s for v in th]
     residual = b * (p[0] - p[0] ** 2) - b * p[0] * p[1] - b * p[0] * p[2]
     assert not visibly_nonzero(residual, points=40)
     assert visibly_nonzero(residual + b * p[0] * p[1] / 1000, points=40)
+
+
+def test_exact_counterexample_values_print_rationals_exactly_and_the_rest_to_12_digits():
+    from verify.exact import _value_tex
+
+    assert _value_tex(sp.Rational(1, 3)) == r"\frac{1}{3}"
+    assert _value_tex(sp.Matrix([[1, sp.Rational(-2, 7)]])) == sp.latex(sp.Matrix([[1, sp.Rational(-2, 7)]]))
+    shown = _value_tex(sp.Matrix([sp.tanh(sp.Rational(1, 3)), 2]))
+    assert shown.startswith(r"\approx ") and "0.321512737532" in shown and "tanh" not in shown
+    assert r"\\2\end" in shown  # the exact entry 2 stays exact

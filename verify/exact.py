@@ -54,6 +54,9 @@ def _value_tex(value) -> str:
         return _tex(value)
     approx = []
     for e in entries:
+        if isinstance(e, int) or (isinstance(e, sp.Basic) and e.is_Rational):
+            approx.append(e)  # exact entries stay exact
+            continue
         try:
             with mpmath.workdps(30):
                 v = crosscheck.mp_value(e)
