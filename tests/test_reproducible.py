@@ -89,7 +89,7 @@ def test_a_corrupt_cache_entry_is_recomputed_not_trusted(tmp_path):
     env = {"DLVERIFY_CACHE_DIR": str(cache_dir)}
     lines, reports, _ = _run(tmp_path, "first", env=env)
     entries = [p for p in (cache_dir / "v1").rglob("*") if p.is_file()]
-    assert len(entries) == 6  # two paths of three claims
+    assert len(entries) == 9  # two paths and the printed statement of three claims
     for k, entry in enumerate(entries):  # truncated, emptied, garbage
         data = entry.read_bytes()
         entry.write_bytes([data[: len(data) // 2], b"", os.urandom(64)][k % 3])

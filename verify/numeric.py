@@ -581,11 +581,15 @@ def _batched(sample, check_one, *, eager: bool):
     import jax
 
     sampler = jax.jit(jax.vmap(sample))
-    checker = jax.vmap(check_one) if eager else jax.jit(jax.vmap(check_one))
+    checkers: dict = {}  # batch size -> checker (axis_size: a claim may have no random symbol at all)
 
     def run(keys):
+        size = int(keys.shape[0])
+        if size not in checkers:
+            batched = jax.vmap(check_one, axis_size=size)
+            checkers[size] = batched if eager else jax.jit(batched)
         single = sampler(keys)
-        return (single, *checker(single))
+        return (single, *checkers[size](single))
 
     return run
 
