@@ -49,13 +49,16 @@ def _value_tex(value) -> str:
     decision that the sides differ was made exactly, before this)."""
     import mpmath
 
+    def exact(e):
+        return isinstance(e, int) or (isinstance(e, sp.Basic) and e.is_Rational)
+
     entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
-    if all(isinstance(e, int) or (isinstance(e, sp.Basic) and e.is_Rational) for e in entries):
+    if all(exact(e) for e in entries):
         return _tex(value)
     approx = []
     for e in entries:
-        if isinstance(e, int) or (isinstance(e, sp.Basic) and e.is_Rational):
-            approx.append(e)  # exact entries stay exact
+        if exact(e):  # exact entries stay exact
+            approx.append(e)
             continue
         try:
             with mpmath.workdps(30):
