@@ -14,12 +14,17 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import TYPE_CHECKING, Annotated, List, Optional
 
 import typer
 
 from verify._errors import ClaimDefinitionError, ClaimDefinitionWarning, SelectorError
-from verify.registry import Registry, load_registry
+
+if TYPE_CHECKING:
+    from verify.registry import Registry
+
+# Only light imports up here (verify._errors does not import SymPy): `run` starts its worker
+# processes first and imports the engine while they start.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Check the mathematics of deep learning: SymPy proofs, JAX autodiff on random instances, "
@@ -36,6 +41,8 @@ BuiltinOpt = Annotated[bool, typer.Option("--builtin/--no-builtin", help="Also l
 def _registry(claims: list[Path] | None, builtin: bool | None) -> Registry:
     """Load the claims, or exit 2 with `FILE:LINE: claim 'ID': what is wrong; the fix` (before
     anything is written).  Definition warnings are printed the same way and do not stop the run."""
+    from verify.registry import load_registry
+
     use_builtin = builtin if builtin is not None else not claims
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ClaimDefinitionWarning)
@@ -125,9 +132,9 @@ def run(
 
     previous_sigterm = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        from verify._worker import start_forkserver
+        from verify._forkserver import start_forkserver
 
-        start_forkserver()  # its imports overlap the loading of the claims and the cache lookups
+        start_forkserver()  # its imports of JAX and SymPy overlap the CLI's own imports and loading of the claims
         registry = _registry(claims, builtin)
         chosen = _select(registry, selectors or ["all"])
         from verify import report
@@ -293,9 +300,14 @@ def mutate(
     write: Annotated[bool, typer.Option("--write/--no-write", help="Write mutation.md/.json (default).")] = True,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Mutants checked at once (default: the "
                                                 "number of cores).")] = None,
+    timings: Annotated[bool, typer.Option("--timings", help="Show each path's seconds on each mutant's line (they "
+                                          "vary from run to run; the reports do not show them).")] = False,
 ) -> None:
     """Mutation testing: rewrite each claim that should hold in small realistic ways (a lost sign,
     a factor 2, a dropped transpose, ...) and count how many mutants the checks refute."""
+    from verify._forkserver import start_forkserver
+
+    start_forkserver()  # its imports overlap the loading of the claims and the making of the mutants
     registry = _registry(claims, builtin)
     chosen = [c for c in _select(registry, selectors or ["all"]) if c.expect == "holds"]
     if not chosen:
@@ -312,7 +324,8 @@ def mutate(
 
     def progress(o):
         flag = "!! " if o.status in ("survived", "true") else "   "
-        typer.echo(f"{flag}{o.status:<10} {o.verdict:<12} {o.id}  {o.mutant.describe()[:120]}")
+        timing = f"  (symbolic {o.seconds_symbolic:.1f} s, numeric {o.seconds_numeric:.1f} s)" if timings else ""
+        typer.echo(f"{flag}{o.status:<10} {o.verdict:<12} {o.id}  {o.mutant.describe()[:120]}{timing}")
 
     from verify.runner import default_jobs
 

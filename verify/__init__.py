@@ -6,19 +6,32 @@ Public API (re-exports only)::
     from verify import Property, Algorithmic, Shape, Grad, Jacobian, sigmoid, scalar, domains
 """
 
-from . import domains as domains
-from ._errors import ClaimDefinitionError as ClaimDefinitionError
-from ._errors import SelectorError as SelectorError
-from .claim import Algorithmic as Algorithmic
-from .claim import Claim as Claim
-from .claim import Derivation as Derivation
-from .claim import Expectation as Expectation
-from .claim import Gradient as Gradient
-from .claim import Identity as Identity
-from .claim import Minimiser as Minimiser
-from .claim import Property as Property
-from .claim import Shape as Shape
-from .nodes import Grad as Grad
-from .nodes import Jacobian as Jacobian
-from .nodes import scalar as scalar
-from .nodes import sigmoid as sigmoid
+import importlib
+
+# Loaded on first use (PEP 562): `import verify._forkserver` or `verify._errors` must not import
+# SymPy, so that the CLI can start its worker processes before its own heavy imports.
+_EXPORTS = {
+    "domains": (".domains", None),
+    "ClaimDefinitionError": ("._errors", "ClaimDefinitionError"),
+    "SelectorError": ("._errors", "SelectorError"),
+    **{name: (".claim", name) for name in ("Algorithmic", "Claim", "Derivation", "Expectation", "Gradient",
+                                           "Identity", "Minimiser", "Property", "Shape")},
+    **{name: (".nodes", name) for name in ("Grad", "Jacobian", "scalar", "sigmoid")},
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    try:
+        module, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'verify' has no attribute {name!r}") from None
+    value = importlib.import_module(module, __name__)
+    if attribute is not None:
+        value = getattr(value, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *_EXPORTS})
