@@ -181,6 +181,17 @@ def _value_for(symbol: sp.Symbol, rng: np.random.Generator):
     return sp.Float(magnitude if rng.random() < 0.5 else -magnitude, DIGITS)
 
 
+def _fingerprint(exprs, nodes: int = 400) -> str:
+    """A text that tells expressions apart, for seeding their random points: the first `nodes`
+    nodes in preorder (class names and atoms).  `srepr` did this at a fifth of a small proof's time."""
+    parts = []
+    for node in sp.preorder_traversal(sp.Tuple(*exprs)):
+        parts.append(str(node) if node.is_Atom else type(node).__name__)
+        if len(parts) >= nodes:
+            break
+    return " ".join(parts)
+
+
 def _points(symbols, seed_text: str, count: int):
     rng = np.random.default_rng(zlib.crc32(seed_text.encode()))
     for _ in range(count):
@@ -243,7 +254,7 @@ def _check(exprs, salt: str, points: int, problem) -> CrossCheck:
     symbols = _free(exprs)
     at = _numeric(exprs, symbols)
     used = 0
-    for point in _points(symbols, salt + sp.srepr(exprs[:4])[:2000], points if symbols else 1):
+    for point in _points(symbols, salt + _fingerprint(exprs[:4]), points if symbols else 1):
         values = at(point)
         if values is None or any(v is None for v in values):
             continue

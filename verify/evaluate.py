@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalMatrix, DiagonalOf
+from sympy.matrices.exceptions import NonInvertibleMatrixError
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ._errors import EvaluationError, ShapeMismatch
@@ -177,6 +178,8 @@ def _dim(expr, env) -> int:
 def _product(a, b, be: Backend):
     if be.is_matrix(a) and be.is_matrix(b):
         return be.matmul(a, b)
+    if be.name == "mp" and be.is_matrix(b):  # an mpmath interval cannot multiply a numpy array itself
+        return b * a
     return a * b
 
 
@@ -213,6 +216,11 @@ def _piecewise(expr: sp.Piecewise, env, be: Backend):
     if be.name == "exact":
         pieces = [(_evaluate(e, env, be), _evaluate_condition(c, env, be)) for e, c in expr.args]
         return sp.Piecewise(*pieces)
+    if be.name == "mp":  # numbers: the first piece whose condition holds
+        for value, cond in expr.args:
+            if _evaluate_condition(cond, env, be):
+                return _evaluate(value, env, be)
+        raise ValueError("no piece of the Piecewise applies here")
     import jax.numpy as jnp
 
     result = None
@@ -244,6 +252,8 @@ def _evaluate_condition(cond, env, be: Backend):
         parts = [_evaluate_condition(c, env, be) for c in cond.args]
         if be.name == "exact":
             return (sp.And if isinstance(cond, sp.And) else sp.Or)(*parts)
+        if be.name == "mp":
+            return all(parts) if isinstance(cond, sp.And) else any(parts)
         import jax.numpy as jnp
 
         return reduce(jnp.logical_and if isinstance(cond, sp.And) else jnp.logical_or, parts)
@@ -290,9 +300,16 @@ def _exact_const(value):
 
 
 def _exact_inverse(m):
-    if m.rows <= 3:
+    if m.rows > 3:
+        return sp.ImmutableMatrix(m.inv())
+    det = m.det(method="berkowitz")
+    if not (det.is_rational_function() and all(isinstance(a, (sp.Symbol, sp.Rational)) for a in det.atoms())):
         return sp.ImmutableMatrix(m.inv(method="ADJ"))
-    return sp.ImmutableMatrix(m.inv())
+    # SymPy's own test of the determinant (`equals(0)`, which simplifies) took most of a small
+    # claim's proof; for a rational function of symbols over the rationals, cancelling decides it
+    if sp.cancel(det) == 0:
+        raise NonInvertibleMatrixError("Matrix det == 0; not invertible.")
+    return sp.ImmutableMatrix(m.adjugate(method="berkowitz") / det)
 
 
 def _exact_checked(op):

@@ -16,8 +16,10 @@ import numpy as np
 import sympy as sp
 
 from . import crosscheck
+from ._errors import EvaluationError
 from .claim import Claim, symbol_shapes
 from .evaluate import EXACT, evaluate
+from .highprec import Unsupported, difference, has_transcendental, mp_evaluate, value_tex
 from .reduce import exact_difference
 
 
@@ -124,7 +126,21 @@ def exact_value(expr, env: dict):
 
 def find_exact_counterexample(claim: Claim, sizes: dict, lhs, rhs, tries: int = 6, seed: int = 0):
     """An exact (rational) member of the domain where lhs and rhs differ, or None."""
+    fast = has_transcendental(lhs, rhs)  # not rational at a rational member: judged at 60 digits either way
     for env in rational_envs(claim, sizes, tries, seed):
+        if fast:
+            try:
+                a, b = mp_evaluate(lhs, env), mp_evaluate(rhs, env)
+                size = difference(a, b)
+            except (ValueError, ZeroDivisionError):
+                continue  # undefined at this member: no evidence either way
+            except (Unsupported, EvaluationError, TypeError, KeyError):
+                size = None  # SymPy decides at this member (cancellation, a nested derivative, ...)
+            if size is not None:
+                if size > 0:
+                    values = tuple((n, _tex(v)) for n, v in env.items() if n not in sizes)
+                    return values + (("left side", value_tex(a)), ("right side", value_tex(b)))
+                continue
         a, b = exact_value(lhs, env), exact_value(rhs, env)
         if a is None or b is None:
             continue

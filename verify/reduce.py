@@ -155,8 +155,14 @@ def exact_difference(lhs, rhs) -> tuple[float, bool]:
             continue
         rational = False
         with mpmath.workdps(60):
-            values = [mp_value(x), mp_value(y)]
-            gap = abs(values[0] - values[1])
-            if gap > mpmath.mpf("1e-30") * max(1, abs(values[0]), abs(values[1])):
-                largest = max(largest, float(gap))
+            largest = max(largest, mp_gap(mp_value(x), mp_value(y)))
     return largest, rational
+
+
+def mp_gap(x, y) -> float:
+    """|x - y| of two 60-digit mpmath values, or 0.0 when it is below 1e-30 of the larger side
+    (rounding, not a difference)."""
+    import mpmath
+
+    gap = abs(x - y)
+    return float(gap) if gap > mpmath.mpf("1e-30") * max(1, abs(x), abs(y)) else 0.0

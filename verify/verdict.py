@@ -27,10 +27,12 @@ from dataclasses import replace
 import numpy as np
 import sympy as sp
 
+from ._errors import EvaluationError
 from .claim import Claim, symbol_shapes
 from .evaluate import EXACT, evaluate
 from .numeric import NumericResult
 from .exact import SymbolicResult
+from .highprec import Unsupported, difference, has_transcendental, mp_evaluate
 from .reduce import _SliceOver, _within, exact_difference
 
 CONFIRM_SECONDS = 60.0  # generous: the report must not depend on the machine's speed
@@ -59,25 +61,42 @@ def confirm_exactly(claim: Claim, numeric: NumericResult, seconds: float = CONFI
                 c, exact=f"not possible: no exact member of the {domain.name} domain near the value of {name}"))
         env[name] = value
     def exact_residual():
+        if has_transcendental(*pair.exact):  # not rational at a rational member: judged at 60 digits either way
+            try:
+                size = difference(mp_evaluate(pair.exact[0], env), mp_evaluate(pair.exact[1], env))
+            except (Unsupported, EvaluationError, TypeError, KeyError):
+                size = 0.0  # SymPy's exact evaluation below decides
+            if size > 0:
+                return size, "enclosed"
+            # equal to 60 digits: SymPy's exact evaluation says whether they are equal (a numeric
+            # false alarm, `inconsistent`) or differ by less (exactly, if rational)
         lhs, rhs = evaluate(pair.exact[0], env, EXACT), evaluate(pair.exact[1], env, EXACT)
         if isinstance(lhs, sp.MatrixBase) and not isinstance(rhs, sp.MatrixBase):
             rhs = sp.zeros(*lhs.shape)
-        return exact_difference(lhs, rhs)
+        size, rational = exact_difference(lhs, rhs)
+        return size, "rational" if rational else "digits"
 
     try:
-        size, rational = _within(seconds, exact_residual)
+        size, how = _within(seconds, exact_residual)
     except _SliceOver:
         return replace(numeric, counterexample=replace(
             c, exact=f"not attempted to the end: exact evaluation took more than {seconds:g} CPU seconds"))
     except Exception as exc:  # exact evaluation is best-effort evidence, never a verdict by itself
         return replace(numeric, counterexample=replace(c, exact=f"not possible: exact evaluation raised {exc}"))
     nonzero = size > 0
-    if nonzero:
-        how = "exactly nonzero (rational)" if rational else "nonzero at 50 significant digits"
-        text = (f"confirmed in exact arithmetic: with the instance rounded to nearby exact members of its domain, "
-                f"the largest entry of |lhs - rhs| is {size:.6g}, {how}")
+    member = (f"with the instance rounded to nearby exact members of its domain, the largest entry of |lhs - rhs| "
+              f"is {size:.6g}")
+    if nonzero and how == "rational":
+        text = f"confirmed in exact arithmetic: {member}, exactly nonzero (rational)"
+    elif nonzero and how == "enclosed":  # tanh, exp, log of rationals: no rational value to compare
+        text = (f"confirmed at an exact member: {member}; the sides are not rational there, and interval "
+                "arithmetic at 60 digits encloses the difference away from 0")
+    elif nonzero:
+        text = (f"confirmed in exact arithmetic: {member}, nonzero at 50 significant digits (the exact values, "
+                "evaluated at 60 digits)")
     else:
-        text = "NOT confirmed: in exact arithmetic the two sides are equal at this instance (a rounding artefact)"
+        text = ("NOT confirmed: at the exact member nearest this instance the two sides are equal (a rounding "
+                "artefact)")
     return replace(numeric, counterexample=replace(c, exact=text, exact_confirmed=bool(nonzero)))
 
 
