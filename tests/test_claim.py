@@ -387,3 +387,10 @@ def test_report_of_a_claim_at_the_default_tolerance_says_nothing_more():
     text, rec = _report(make())
     assert "sets its own tolerance" not in text and "tolerance relative to" not in text
     assert rec["numeric"]["rtol"] == 1e-8 and rec["numeric"]["atol"] == 1e-10 and rec["numeric"]["tolerance_reason"] == ""
+
+
+def test_instances_of_must_be_a_claim_id():
+    for bad in (3, "Not An Id", ""):
+        with pytest.raises(ClaimDefinitionError, match="instances_of="):
+            Claim(id="t.instances_of", title="t", source="tests", statement=Identity(t, t), domain={t: domains.real()},
+                  instances_of=bad)

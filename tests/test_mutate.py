@@ -186,3 +186,29 @@ def test_ill_formed_mutant_reaches_the_worker_and_is_refuted():
     assert pickle.loads(dumps(m.statement)) == m.statement
     [out] = mut.run_mutants([mut.MutationPlan(c, [m], {}, 0, 0, [])], instances=8, symbolic_budget=20)
     assert out.status == "killed", out.reason
+
+
+def test_mutants_are_checked_on_their_originals_instances():
+    """Same sizes and values as the original: a mutant is killed (or not) by the same evidence,
+    and the per-shape work of the numeric path (the compiled sampler) is shared."""
+    import numpy as np
+
+    from verify.numeric import batch_sampler, check_numeric, claim_key, sample_instance
+
+    original = claim("same_instances", Identity((A * x).T, x.T * A.T), {A: domains.general(), x: domains.vector()})
+    mutants = [m.as_claim() for m in mut.plan(original).mutants]
+    assert mutants and all(m.instances_of == original.id for m in mutants)
+    sizes = check_numeric(original, instances=8).sizes
+    results = [check_numeric(m, instances=8) for m in mutants]
+    well_formed = [r for r in results if not r.ill_formed]  # an ill-formed size is not among r.sizes
+    assert well_formed and all(r.sizes == sizes for r in well_formed)
+    # one sampler for the original and every mutant, drawing what sample_instance draws
+    import jax
+
+    keys = jax.random.split(claim_key(0, original.id), 4)
+    shared = {id(batch_sampler(c, sizes[0])) for c in [original, *mutants]}
+    assert len(shared) == 1
+    batch = batch_sampler(mutants[0], sizes[0])(keys)
+    for i in range(4):
+        one = sample_instance(original, sizes[0], keys[i])
+        assert all(np.array_equal(np.asarray(batch[name][i]), np.asarray(one[name])) for name in one)

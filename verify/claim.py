@@ -228,6 +228,9 @@ class Claim:
         ``RTOL_CEILING`` / ``ATOL_CEILING`` (1e-6) a claim must say why in ``tolerance_reason``
         (shown in its report); above ``RTOL_LIMIT`` / ``ATOL_LIMIT`` (1e-2) it is refused.
       tolerance_reason: why this claim needs a tolerance above the ceiling.
+      instances_of: the id of a claim whose random sizes and instances this one draws (its own
+        id by default).  The two must have the same domains and sizes; mutants of a claim use
+        it, so that each is checked on its original's instances.
     """
 
     id: str
@@ -246,6 +249,7 @@ class Claim:
     symbolic_sizes: tuple = ()
     size_rule: Callable[[dict], bool] | None = None
     about_kink: bool = False
+    instances_of: str | None = None
     defined_at: str = ""
     _built: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
@@ -433,6 +437,9 @@ def check_fields(claim: Claim) -> None:
                              "states it correctly, e.g. correction='mynotes.quadratic.gradient'")
         if claim.correction == claim.id:
             raise claim.fail("correction= names the claim itself; name the claim that states it correctly")
+    if claim.instances_of is not None and (not isinstance(claim.instances_of, str) or id_problem(claim.instances_of)):
+        raise claim.fail(f"instances_of={claim.instances_of!r} is not a claim id; give the id of the claim whose "
+                         "instances this one should draw, or leave it out")
     if isinstance(claim.domain, str) or not isinstance(claim.domain, Mapping):
         raise claim.fail(f"domain={claim.domain!r} is a {type(claim.domain).__name__}, not a dict; map each symbol to "
                          f"its domain, e.g. domain={{A: domains.spd(), x: domains.vector()}}")

@@ -107,7 +107,7 @@ class Mutant:
         return _claim(id=self.id, title=f"mutant {self.number} of {c.id}: {self.describe()}", source=c.source,
                       statement=self.statement, domain=c.domain, expect="fails",
                       notes=f"Mutant of {c.id} ({OPERATOR_TEXT[self.operator]}).", rtol=c.rtol, atol=c.atol, tolerance_reason=c.tolerance_reason,
-                      defined_at=c.defined_at, **self.size_fields())
+                      instances_of=c.instances_of or c.id, defined_at=c.defined_at, **self.size_fields())
 
     def size_fields(self) -> dict:
         """The size ranges of a claim made from this mutant: the original's, or for a mutated

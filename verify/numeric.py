@@ -141,12 +141,30 @@ def all_sizes(claim: Claim, rng: np.random.Generator) -> list[dict]:
 
 def sample_instance(claim: Claim, sizes: dict, key) -> dict:
     """One random member of each symbol's domain, keyed by symbol name (traceable by JAX)."""
+    return _sample(sorted(symbol_shapes(claim, sizes).items()), key)
+
+
+def _sample(shapes: list, key) -> dict:
     import jax
 
-    env = {}
-    for name, (shape, domain) in sorted(symbol_shapes(claim, sizes).items()):
-        env[name] = domain.sample(jax.random.fold_in(key, zlib.crc32(name.encode()) & 0x7FFFFFFF), shape)
-    return env
+    return {name: domain.sample(jax.random.fold_in(key, zlib.crc32(name.encode()) & 0x7FFFFFFF), shape)
+            for name, (shape, domain) in shapes}
+
+
+_SAMPLERS: dict = {}  # (name, shape, id(domain)) of each symbol -> (compiled sampler, the domains)
+
+
+def batch_sampler(claim: Claim, sizes: dict):
+    """keys -> instances, compiled once per process for each set of symbols, shapes and domain
+    objects: claims that share them (a claim's mutants, its size assignments seen again) reuse
+    one compilation.  The cache holds the domains, so their ids stay theirs."""
+    import jax
+
+    shapes = sorted(symbol_shapes(claim, sizes).items())
+    key = tuple((name, shape, id(domain)) for name, (shape, domain) in shapes)
+    if key not in _SAMPLERS:
+        _SAMPLERS[key] = (jax.jit(jax.vmap(lambda k: _sample(shapes, k))), [d for _, (_, d) in shapes])
+    return _SAMPLERS[key][0]
 
 
 # --- pairs for each kind of statement -------------------------------------------------------------
@@ -576,11 +594,10 @@ REDRAW_SALT = 1 << 20  # keys of the further batches: fold_in(size key, REDRAW_S
 EAGER_KINDS = (Identity, Gradient, Derivation, Expectation, Shape)
 
 
-def _batched(sample, check_one, *, eager: bool):
+def _batched(sampler, check_one, *, eager: bool):
     """keys -> (instances, check outputs...) for a batch of instance keys."""
     import jax
 
-    sampler = jax.jit(jax.vmap(sample))
     checkers: dict = {}  # batch size -> checker (axis_size: a claim may have no random symbol at all)
 
     def run(keys):
@@ -599,7 +616,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     import jax
     import jax.numpy as jnp
 
-    key = claim_key(seed, claim.id)
+    key = claim_key(seed, claim.instances_of or claim.id)
     rng = np.random.default_rng(np.asarray(jax.random.key_data(key)).astype(np.uint32))
     drawn = draw_sizes(claim, rng, configs)
     ill: list[tuple[dict, str]] = []
@@ -643,13 +660,10 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
             kink, facts["kinks"] = near_kink(statement, full) if avoid_kinks else (np.False_, [])
             return outs, kappa, kink
 
-        def sample(instance_key, sizes=sizes):
-            return sample_instance(claim, sizes, instance_key)
-
         # a claim with kinks draws extra instances up front, so that excluding the few near a kink
         # leaves `per`; more batches are drawn only if that is not enough
         draw = per + max(4, per // 4) if avoid_kinks else per
-        compiled = _batched(sample, check_one, eager=isinstance(statement, EAGER_KINDS))
+        compiled = _batched(batch_sampler(claim, sizes), check_one, eager=isinstance(statement, EAGER_KINDS))
         batches = []
         try:
             for attempt in range(1 + (MAX_REDRAWS if avoid_kinks else 0)):

@@ -186,7 +186,8 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
         if own:
             lines.append(f"- {own}")
     else:
-        lines += [f"- result: **{num.status}** on {num.instances} instances, seed {result.seed}, "
+        drawn = f" (drawn as for {result.claim.instances_of})" if result.claim.instances_of else ""
+        lines += [f"- result: **{num.status}** on {num.instances} instances{drawn}, seed {result.seed}, "
                   f"sizes {'; '.join(_sizes_text(s) for s in num.sizes)}",
                   f"- tolerance: {num.tolerance}"]
         if own:
