@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="a count N (seeds 0..N-1; default 20), or a list of seeds and ranges: 0,3,7 or 5-9")
     p.add_argument("--instances", type=int, default=64, help="random instances per claim and seed (default 64)")
     p.add_argument("--budget", type=float, default=60.0,
-                   help="wall-clock budget of the symbolic path per claim, seconds (default 60)")
+                   help="budget of the symbolic path per claim, CPU seconds (default 60)")
     p.add_argument("--claims", action="append", type=Path, default=[],
                    help="a claim file or folder of your own (runs with your rights); repeatable; "
                         "only these are loaded unless --builtin is given")

@@ -2,6 +2,7 @@
 
 import json
 import textwrap
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -102,8 +103,6 @@ def test_show_without_report(tmp_path):
 
 def test_readme_example_runs_as_documented(tmp_path):
     """The claim file of the README, verbatim: the documented verdicts come out."""
-    from pathlib import Path
-
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "my_claims.py"
@@ -114,3 +113,16 @@ def test_readme_example_runs_as_documented(tmp_path):
     verdicts = {c["id"]: c["verdict"] for c in json.loads((reports / "results.json").read_text())["claims"]}
     assert verdicts == {"mynotes.quadratic.gradient": "proved", "mynotes.quadratic.slip": "refuted"}
     assert "confirmed in exact arithmetic" in (reports / "mynotes" / "mynotes.quadratic.slip.md").read_text()
+
+
+def test_the_cli_module_imports_neither_sympy_nor_jax():
+    """`dlverify run` starts the forkserver (which imports both, 1.5 s) before importing them
+    itself; an import of SymPy or JAX at the top of cli.py or in verify/__init__ would put that
+    time back in front of every run."""
+    import subprocess
+    import sys
+
+    code = "import sys, cli, verify._forkserver; print(sorted(m for m in ('sympy', 'jax') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout.strip()
+    assert out == "[]"
