@@ -212,3 +212,15 @@ def test_mutants_are_checked_on_their_originals_instances():
     for i in range(4):
         one = sample_instance(original, sizes[0], keys[i])
         assert all(np.array_equal(np.asarray(batch[name][i]), np.asarray(one[name])) for name in one)
+
+
+def test_the_shared_samplers_are_few():
+    """Each compiled sampler holds about 15 MB; a seed sweep's worker checks hundreds of claims at
+    new sizes, and kept every one until the memory limit stopped it."""
+    from verify import numeric
+
+    original = claim("many_sizes", Identity((A * x).T, x.T * A.T), {A: domains.general(), x: domains.vector()},
+                     sizes={n: (1, 40)})
+    for size in range(1, 41):
+        numeric.batch_sampler(original, {"n": size})
+    assert len(numeric._SAMPLERS) == numeric.SAMPLERS_KEPT

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -151,19 +152,27 @@ def _sample(shapes: list, key) -> dict:
             for name, (shape, domain) in shapes}
 
 
-_SAMPLERS: dict = {}  # (name, shape, id(domain)) of each symbol -> (compiled sampler, the domains)
+# (name, shape, id(domain)) of each symbol -> (compiled sampler, the domains), most recent last
+_SAMPLERS: OrderedDict = OrderedDict()
+SAMPLERS_KEPT = 16  # each holds its compiled executables (about 15 MB): a worker that checks
+# hundreds of claims (a seed sweep) must not keep them all
 
 
 def batch_sampler(claim: Claim, sizes: dict):
-    """keys -> instances, compiled once per process for each set of symbols, shapes and domain
-    objects: claims that share them (a claim's mutants, its size assignments seen again) reuse
-    one compilation.  The cache holds the domains, so their ids stay theirs."""
+    """keys -> instances, compiled once for each set of symbols, shapes and domain objects among
+    the last `SAMPLERS_KEPT` used in this process: claims that share them (a claim's mutants,
+    which draw their original's sizes) reuse one compilation.  The cache holds the domains, so
+    their ids stay theirs."""
     import jax
 
     shapes = sorted(symbol_shapes(claim, sizes).items())
     key = tuple((name, shape, id(domain)) for name, (shape, domain) in shapes)
-    if key not in _SAMPLERS:
+    if key in _SAMPLERS:
+        _SAMPLERS.move_to_end(key)
+    else:
         _SAMPLERS[key] = (jax.jit(jax.vmap(lambda k: _sample(shapes, k))), [d for _, (_, d) in shapes])
+        while len(_SAMPLERS) > SAMPLERS_KEPT:
+            _SAMPLERS.popitem(last=False)
     return _SAMPLERS[key][0]
 
 
