@@ -1,6 +1,9 @@
 """The command line through Typer's CliRunner: exit codes, user claim files, reports."""
 
 import json
+import os
+import re
+import stat
 import textwrap
 from pathlib import Path
 
@@ -53,6 +56,13 @@ def test_run_user_claims_writes_reports_and_exits_0(tmp_path):
     assert "## Counterexample" in report and "dlverify run mine.quad.wrong --seed 0 --instances 8" in report
     index = (reports / "README.md").read_text()
     assert "## Errata" in index and "mine.quad.wrong" in index
+    # sizes read as a person writes them, not as a Python dict
+    assert re.search(r"fails at sizes n = \d \(", index) and "{'n'" not in index
+    # as readable as any file the user makes (mkstemp alone gives 0600)
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in [reports / "README.md", reports / "results.json", reports / "mine" / "mine.quad.wrong.md"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
 
 
 def test_same_seed_same_bytes(tmp_path):

@@ -684,7 +684,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
             ill.append((sizes, str(exc)))
             continue
         except EvaluationError as exc:
-            return NumericResult("error", message=f"at sizes {sizes}: {exc}")
+            return NumericResult("error", message=f"at sizes {_fmt_sizes(sizes)}: {exc}")
         env, results, kappa, kink = jax.tree_util.tree_map(lambda *parts: np.concatenate(parts), *batches)
         kink = kink.astype(bool)
         keep = np.flatnonzero(~kink)[:per]
@@ -694,9 +694,10 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
         kink_names.update(facts.get("kinks", ()))
         if len(keep) < max(1, per // 2):
             return NumericResult("error", instances=total,
-                                 message=f"at sizes {sizes}: {int(np.sum(kink))} of {len(kink)} instances drawn are "
-                                         f"within {KINK_MARGIN:g} of a kink of {', '.join(sorted(kink_names))}; if the "
-                                         "claim is about the kink, set about_kink=True on it")
+                                 message=f"at sizes {_fmt_sizes(sizes)}: {int(np.sum(kink))} of {len(kink)} "
+                                         f"instances drawn are within {KINK_MARGIN:g} of a kink of "
+                                         f"{', '.join(sorted(kink_names))}; if the claim is about the kink, set "
+                                         "about_kink=True on it")
         env, results, kappa = jax.tree_util.tree_map(lambda a, keep=keep: a[keep], (env, results, kappa))
         per_used = len(keep)
         conditions.append(float(np.max(kappa)))
@@ -718,7 +719,8 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
                 if 2 * n_valid < per_used:
                     return NumericResult("error", instances=total, excluded=sum(v[0] for v in excluded.values()),
                                          message=f"{p.name}: {e[2]} on {per_used - n_valid} of {per_used} instances "
-                                                 f"at sizes {sizes} (only {n_valid} usable, fewer than half); "
+                                                 f"at sizes {_fmt_sizes(sizes)} (only {n_valid} usable, fewer than "
+                                                 "half); "
                                                  + (p.excluded_fix or "check the claim's domains"))
                 lhs, rhs, extra = lhs[valid], rhs[valid], extra[valid]
                 used_env = {n: v[valid] for n, v in env.items()}
@@ -731,7 +733,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
                 bad = int(np.sum(~finite))
                 return NumericResult("error", instances=total,
                                      message=f"{p.name}: non-finite values (NaN or inf) on {bad} of {n_used} "
-                                             f"instances at sizes {sizes}")
+                                             f"instances at sizes {_fmt_sizes(sizes)}")
             cmp = compare_entrywise(lhs, rhs, extra, atol=claim.atol, rtol=used_rtol, kappa=used_kappa,
                                     strict=p.strict)
             ratio = cmp.ratio

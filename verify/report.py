@@ -273,9 +273,10 @@ def index_markdown(records: list[dict]) -> str:
     for r in errata:
         cx = r["counterexample"] or {}
         if cx.get("ill_formed"):
-            evidence = f"ill-formed at sizes {cx.get('sizes')}: {cx['ill_formed']}"
+            evidence = f"ill-formed at sizes {_sizes_text(cx.get('sizes') or {})}: {cx['ill_formed']}"
         elif cx:
-            evidence = f"fails at sizes {cx.get('sizes')} ({cx.get('check')}, max abs error {_g(cx.get('abs_err'))})"
+            evidence = (f"fails at sizes {_sizes_text(cx.get('sizes') or {})} ({cx.get('check')}, max abs error "
+                        f"{_g(cx.get('abs_err'))})")
         else:
             evidence = r["reason"]
         exact = f"; {cx['exact']}" if cx.get("exact") else ""
