@@ -29,7 +29,7 @@ from mpmath import iv
 import sympy as sp
 
 from ._errors import ShapeMismatch
-from .evaluate import Backend, evaluate
+from .evaluate import Backend, _dims, _exact_checked, _square_only, evaluate
 from .nodes import sigmoid
 
 DPS = 60  # working digits, as in reduce.exact_difference
@@ -240,23 +240,6 @@ def _is_matrix(v) -> bool:
     return isinstance(v, np.ndarray) and v.ndim == 2
 
 
-def _shape(v) -> tuple:
-    return v.shape if _is_matrix(v) else ()
-
-
-def _dims(shape) -> str:
-    return " x ".join(str(d) for d in shape) if shape else "scalar"
-
-
-def _same_shape(op):
-    def run(a, b):
-        if _shape(a) != _shape(b):
-            raise ShapeMismatch(f"shapes {_dims(_shape(a))} and {_dims(_shape(b))} differ")
-        return op(a, b)
-
-    return run
-
-
 def _sum(values):
     return reduce(operator.add, values, Dual(iv.mpf(0)))
 
@@ -269,11 +252,6 @@ def _matmul(a, b):
         for j in range(b.shape[1]):
             out[i, j] = _sum(a[i, k] * b[k, j] for k in range(a.shape[1]))
     return out
-
-
-def _square(a, what):
-    if not _is_matrix(a) or a.shape[0] != a.shape[1]:
-        raise ShapeMismatch(f"the {what} of a {_dims(_shape(a))} matrix: it is not square")
 
 
 def _pivot(column: list, start: int) -> int:
@@ -293,7 +271,6 @@ def _pivot(column: list, start: int) -> int:
 
 
 def _det(a):
-    _square(a, "determinant")
     m, sign = [list(row) for row in a], 1
     n = len(m)
     for col in range(n):
@@ -310,7 +287,6 @@ def _det(a):
 
 
 def _inverse(a):
-    _square(a, "inverse")
     n = a.shape[0]
     m = [list(a[i]) + [Dual(iv.mpf(1 if i == j else 0)) for j in range(n)] for i in range(n)]
     for col in range(n):
@@ -396,26 +372,25 @@ def _diag_from_vector(v):
 
 
 def _trace(a):
-    _square(a, "trace")
     return _sum(a[i, i] for i in range(a.shape[0]))
 
 
 MP = Backend(
     name="mp",
-    add=_same_shape(operator.add),
+    add=_exact_checked(operator.add),
     const=_num,
     matrix=_matrix,
     matmul=_matmul,
     transpose=lambda a: a.T.copy(),
-    inverse=_inverse,
+    inverse=_square_only(_inverse, "inverse"),
     eye=lambda n: _diag_from_vector(_full(n, 1, 1)),
     full=_full,
     elementwise=_elementwise,
-    hadamard=_same_shape(lambda a, b: a * b),
+    hadamard=_exact_checked(operator.mul),
     diag_from_vector=_diag_from_vector,
     diag_of=lambda a: _matrix([[a[i, i]] for i in range(min(a.shape))]),
-    trace=_trace,
-    det=_det,
+    trace=_square_only(_trace, "trace"),
+    det=_square_only(_det, "determinant"),
     entry=lambda a, i, j: a[i, j],
     grad=_grad,
     jacobian=_jacobian,
