@@ -123,6 +123,9 @@ class softplus(sp.Function):
     def _eval_rewrite_as_log(self, x, **kwargs):
         return sp.log(1 + sp.exp(x))
 
+    def _eval_evalf(self, prec):
+        return self.rewrite(sp.exp)._eval_evalf(prec)
+
     def _eval_is_extended_real(self):
         return self.args[0].is_extended_real
 
@@ -177,6 +180,10 @@ class logsumexp(sp.Expr):
     def _eval_rewrite_as_exp(self, v, **kwargs):
         entries = _entries_of(v)
         return self if entries is None else sp.log(sp.Add(*[sp.exp(e) for e in entries]))
+
+    def _eval_evalf(self, prec):
+        rewritten = self.rewrite(sp.exp)
+        return None if rewritten is self else rewritten._eval_evalf(prec)
 
     def _eval_derivative(self, s):
         entries = _entries_of(self.arg)
