@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from verify import (Claim, Derivation, Gradient, Identity, domains, logsumexp, scalar, sigmoid, softmax,
+from verify import (Claim, Derivation, Gradient, Identity, Minimiser, domains, logsumexp, scalar, sigmoid, softmax,
                     softplus)
 from verify.crosscheck import mp_value
 from verify.evaluate import EXACT, evaluate, jax_backend
@@ -60,6 +60,9 @@ TRUE = {
     "softmax_is_exp_minus_logsumexp": (Identity(softmax(x), (x - logsumexp(x) * ONE).applyfunc(sp.exp)),
                                        {x: V()}, {n: (1, 3)}),
     "softmax_sums_to_one": (Identity(scalar(ONE.T * softmax(x)), sp.Integer(1)), {x: V()}, {n: (1, 3)}),
+    # minimisers: the convexity rules for the nodes (logsumexp / softplus of affine arguments)
+    "logsumexp_ridge_minimiser": (Minimiser(logsumexp(x) + scalar(x.T * x) / 2, x, -ONE / n), {x: V()}, {n: (1, 3)}),
+    "softplus_pair_minimiser": (Minimiser(softplus(w[0, 0]) + softplus(-w[0, 0]), w, sp.ZeroMatrix(1, 1)), {w: V()}, {}),
     "softmax_jacobian": (Gradient(softmax(x), x, sp.DiagMatrix(softmax(x)) - softmax(x) * softmax(x).T),
                          {x: V()}, {n: (1, 3)}),
 }

@@ -480,6 +480,22 @@ def _(cid):
     return dict(title="sigmoid(t) >= 1", statement=Property(sigmoid(t) - 1, "nonnegative"), domain={t: R()})
 
 
+@case("explog", "softplus_of_concave_stationary", defect=D_EXP_LOG,
+      aims="convexity rule for the softplus node needs an affine argument: softplus(-w^2) is stationary at 0, "
+           "a maximum")
+def _(cid):
+    return dict(title="0 minimises softplus(-w^2)", statement=Minimiser(softplus(-w11[0, 0] ** 2), w11,
+                                                                       sp.ZeroMatrix(1, 1)), domain={w11: V()})
+
+
+@case("explog", "negative_logsumexp_stationary", defect=D_EXP_LOG,
+      aims="convexity rule for the logsumexp node: -logsumexp is concave; (w, -w) stationary at 0, a maximum")
+def _(cid):
+    return dict(title="0 minimises -logsumexp(w, -w)",
+                statement=Minimiser(-logsumexp(sp.ImmutableMatrix([w11[0, 0], -w11[0, 0]])), w11, sp.ZeroMatrix(1, 1)),
+                domain={w11: V()})
+
+
 # =================================================================================================
 # far: false only far out in the domain
 # =================================================================================================
