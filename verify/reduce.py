@@ -91,6 +91,29 @@ def definitions_in_exp(e, kinds=DEFINITIONS):
     return e.replace(lambda x: isinstance(x, kinds), lambda x: x.rewrite(sp.exp))
 
 
+# The exp/log route is for the formulas of activations and normalisers, not a network's whole chain
+# rule: rewritten in exp, the residual of a two-layer network's gradient has ~10^4 nodes and
+# rational functions inside exp, whose expansion does not finish in minutes.  Larger residuals are
+# left to the opaque-atom route and simplify (a size, not a time: the same on a busy machine).
+EXP_LOG_NODES = 3000
+
+
+def _smaller_than(e, limit: int) -> bool:
+    for count, _ in enumerate(sp.preorder_traversal(e)):
+        if count >= limit:
+            return False
+    return True
+
+
+def _expand_polynomial(a):
+    """`expand(a)` when `a` has no division by a sum (a polynomial in its atoms, where expanding is
+    cheap and makes equal terms equal); `a` itself otherwise (expanding products of rational
+    functions blows up; leaving them unexpanded can only hide an identity, not invent one)."""
+    if any(p.exp.is_negative and isinstance(p.base, sp.Add) for p in a.atoms(sp.Pow)):
+        return a
+    return sp.expand(a)
+
+
 def _exp_log_normal_form(e):
     """Zero test for exp/log forms: sigmoid, softplus and tanh rewritten in exp, then rational
     normal form where (a) exp(c*u) with rational c is a power of one positive symbol per u
@@ -105,7 +128,7 @@ def _exp_log_normal_form(e):
     from sympy.polys.fields import sfield
 
     e = definitions_in_exp(e)
-    if not e.has(sp.exp, sp.log):
+    if not e.has(sp.exp, sp.log) or not _smaller_than(e, EXP_LOG_NODES):
         return e
     names: dict = {}
     exp_of: dict = {}  # Dummy named exp(u) -> u (for log(exp(u)) = u)
@@ -120,7 +143,7 @@ def _exp_log_normal_form(e):
 
     def split(argument):
         """The terms of an exp's (walked) argument as (rational coefficient, rest)."""
-        for term in sp.Add.make_args(sp.expand(argument)):
+        for term in sp.Add.make_args(_expand_polynomial(argument)):
             coeff, rest = term.as_coeff_Mul()
             if not coeff.is_Rational:
                 coeff, rest = sp.Integer(1), term
@@ -194,7 +217,7 @@ def _exp_log_normal_form(e):
             return exp_of_terms(args[0], collect)
         if x.func is sp.log and not collect:
             return log_value(args[0])
-        return name(x.func, tuple(sp.expand(a) for a in args))
+        return name(x.func, tuple(_expand_polynomial(a) for a in args))
 
     # two walks: the first finds every exp(c*u), so that the second names each u once, with the
     # power of its symbol that every c needs
