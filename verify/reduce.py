@@ -242,8 +242,10 @@ CHEAP_REDUCERS = (
 
 
 def _simplify(e):
-    """`simplify` of `e` with dlverify's nodes in their exp/log form (simplify knows exp, not sigmoid)."""
-    return sp.simplify(definitions_in_exp(e, NODE_DEFINITIONS))
+    """`simplify` of `e`, with dlverify's nodes in their exp/log form when that is small (simplify
+    knows exp, not sigmoid; a network's residual stays as it is, as before the nodes were unfolded)."""
+    unfolded = definitions_in_exp(e, NODE_DEFINITIONS)
+    return sp.simplify(unfolded if unfolded is e or _smaller_than(unfolded, EXP_LOG_NODES) else e)
 
 
 # simplify is the last resort
