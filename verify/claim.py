@@ -480,6 +480,11 @@ def check_fields(claim: Claim) -> None:
                 raise claim.fail(f"symbolic_sizes gives {name}={value!r}; give a positive integer size")
 
 
+def sizes_text(sizes: Mapping[str, int]) -> str:
+    """A size assignment as a reader writes it: "m = 3, n = 2" ("no dimensions" for none)."""
+    return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "no dimensions"
+
+
 def number_text(value) -> str:
     """A tolerance as a claim file would write it: 1e-6 and 1e-2, not 1e-06 and 0.01; 1.0 as 1.0."""
     if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):

@@ -17,7 +17,7 @@ import sympy as sp
 
 from . import crosscheck
 from ._errors import EvaluationError
-from .claim import Claim, symbol_shapes
+from .claim import Claim, sizes_text, symbol_shapes
 from .evaluate import EXACT, evaluate
 from .highprec import Unsupported, difference, has_transcendental, mp_evaluate, value_tex
 from .reduce import exact_difference
@@ -71,9 +71,6 @@ def _value_tex(value) -> str:
     shown = sp.Matrix(value.shape[0], value.shape[1], approx) if isinstance(value, sp.MatrixBase) else approx[0]
     return r"\approx " + _tex(shown)
 
-
-def _fmt_sizes(sizes: dict) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items()))
 
 
 def component_choices(claim: Claim, sizes: dict) -> list[tuple[dict, str]]:
@@ -159,7 +156,7 @@ def find_exact_counterexample(claim: Claim, sizes: dict, lhs, rhs, tries: int = 
 def scope_of(claim: Claim, sizes: dict) -> str:
     if not sizes:
         return "general"
-    return f"entrywise at sizes {_fmt_sizes(sizes)}"
+    return f"entrywise at sizes {sizes_text(sizes)}"
 
 
 def principal_minors(m) -> list:

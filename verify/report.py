@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from .claim import (DEFAULT_ATOL, DEFAULT_RTOL, Algorithmic, Claim, Derivation, Expectation, Gradient, Identity,
-                    Minimiser, Property, Shape, number_text, symbol_shapes)
+                    Minimiser, Property, Shape, number_text, sizes_text, symbol_shapes)
 from .conditioning import tolerance_text
 from .runner import ClaimResult
 
@@ -37,7 +37,7 @@ def statement_tex(claim: Claim) -> tuple[str, str]:
     st = claim.build(sizes)
     note = ""
     if claim.is_builder:
-        note = "The statement depends on the sizes; shown as built at " + _sizes_text(sizes) + "."
+        note = "The statement depends on the sizes; shown as built at " + sizes_text(sizes) + "."
     if isinstance(st, Identity):
         body = f"{tex(st.lhs)} = {tex(st.rhs)}"
     elif isinstance(st, Gradient):
@@ -95,9 +95,6 @@ def own_tolerance_text(claim: Claim) -> str | None:
     return ("this claim sets its own tolerance: " + ", ".join(parts)
             + (f"; reason: {' '.join(reason.split())}" if reason else ""))
 
-
-def _sizes_text(sizes: dict) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "no dimensions"
 
 
 def _g(x) -> str:
@@ -187,9 +184,17 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
             lines.append(f"- {own}")
     else:
         drawn = f" (drawn as for {result.claim.instances_of})" if result.claim.instances_of else ""
-        lines += [f"- result: **{num.status}** on {num.instances} instances{drawn}, seed {result.seed}, "
-                  f"sizes {'; '.join(_sizes_text(s) for s in num.sizes)}",
-                  f"- tolerance: {num.tolerance}"]
+        checked = f"sizes {'; '.join(sizes_text(s) for s in num.sizes)}"
+        if num.ill_formed and not num.instances:
+            result_line = (f"- result: **{num.status}**: the formula is ill-formed at every sampled size assignment "
+                           f"(listed below), so no instance could be evaluated{drawn}; seed {result.seed}")
+        elif num.ill_formed:
+            result_line = (f"- result: **{num.status}**: the formula is ill-formed at {len(num.ill_formed)} sampled size "
+                           f"assignment{'s' if len(num.ill_formed) > 1 else ''} (listed below); the table compares the "
+                           f"{num.instances} instances{drawn} at the well-formed {checked}; seed {result.seed}")
+        else:
+            result_line = f"- result: **{num.status}** on {num.instances} instances{drawn}, seed {result.seed}, {checked}"
+        lines += [result_line, f"- tolerance: {num.tolerance}"]
         if own:
             lines.append(f"- {own}")
         lines.append(f"- worst condition number among the instances: {_kappa_text(num.worst_condition)}")
@@ -198,11 +203,14 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
             lines += ["", "| check | instances | mismatched | max abs error | max rel error |", "|---|---|---|---|---|"]
             lines += [f"| {k.name} | {k.instances} | {k.mismatched} / {k.instances} | {_g(k.max_abs)} | {_g(k.max_rel)} |"
                       for k in num.comparisons]
+            if any(k.max_rel != k.max_rel for k in num.comparisons):
+                lines += ["", "n/a: no entry is large enough for the relative tolerance to govern (both sides are "
+                          "about 0, within the absolute tolerance), so a relative error says nothing there."]
         if num.ill_formed:
             lines += ["", "Ill-formed at sampled sizes:", ""] + [f"- {m}" for m in num.ill_formed]
     cx = getattr(num, "counterexample", None)
     if cx is not None:
-        lines += ["", "## Counterexample", "", f"- check: {cx.check}", f"- sizes: {_sizes_text(cx.sizes)}"]
+        lines += ["", "## Counterexample", "", f"- check: {cx.check}", f"- sizes: {sizes_text(cx.sizes)}"]
         if cx.ill_formed:
             lines.append(f"- {cx.ill_formed}")
         else:
@@ -230,7 +238,8 @@ def record(result: ClaimResult) -> dict:
         "numeric": {"status": num.status, "instances": getattr(num, "instances", 0), "message": num.message,
                     "sizes": list(getattr(num, "sizes", ())),
                     "comparisons": [{"check": k.name, "instances": k.instances, "mismatched": k.mismatched,
-                                     "max_abs": k.max_abs, "max_rel": k.max_rel} for k in getattr(num, "comparisons", ())],
+                                     "max_abs": k.max_abs, "max_rel": None if k.max_rel != k.max_rel else k.max_rel}
+                                    for k in getattr(num, "comparisons", ())],
                     "ill_formed": list(getattr(num, "ill_formed", ())),
                     "worst_condition": _kappa_json(getattr(num, "worst_condition", None)),
                     "rtol": float(c.rtol), "atol": float(c.atol), "tolerance_reason": c.tolerance_reason,
@@ -249,14 +258,20 @@ def results_json(records: Iterable[dict], *, seed: int, instances: int) -> str:
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"
 
 
-def index_markdown(records: list[dict]) -> str:
+def index_markdown(records: list[dict], *, companions: Iterable[str] = ()) -> str:
+    """The index of a reports folder.  `companions` names the files beside it that it may link to
+    ("mutation.md", "seed-sweep.md"): only those, so a user's own folder never links to a file
+    that is not there."""
     records = sorted(records, key=lambda r: r["id"])
+    companions = set(companions)
+    trust = [text for name, text in (("mutation.md", "[mutation testing](mutation.md) (`dlverify mutate all`)"),
+                                     ("seed-sweep.md", "the [seed sweep](seed-sweep.md) (`python scripts/seed_sweep.py`)"))
+             if name in companions]
     counts = {v: sum(r["verdict"] == v for r in records) for v in ("proved", "verified", "refuted", "inconsistent", "error")}
     mismatched = [r for r in records if not r["matches_expect"]]
     lines = ["# dlverify proof reports", "",
-             "Generated by `dlverify run all`; do not edit by hand. Each claim links to its proof report. How "
-             "far the checks themselves can be trusted: [mutation testing](mutation.md) (`dlverify mutate all`) "
-             "and the [seed sweep](seed-sweep.md) (`python scripts/seed_sweep.py`).", "",
+             "Generated by `dlverify run`; do not edit by hand. Each claim links to its proof report."
+             + (" How far the checks themselves can be trusted: " + " and ".join(trust) + "." if trust else ""), "",
              "| verdict | claims |", "|---|---|"]
     lines += [f"| {v} | {n} |" for v, n in counts.items()]
     lines += ["", f"{len(records)} claims; {len(records) - len(mismatched)} match their expectation"
@@ -273,9 +288,9 @@ def index_markdown(records: list[dict]) -> str:
     for r in errata:
         cx = r["counterexample"] or {}
         if cx.get("ill_formed"):
-            evidence = f"ill-formed at sizes {_sizes_text(cx.get('sizes') or {})}: {cx['ill_formed']}"
+            evidence = f"ill-formed at sizes {sizes_text(cx.get('sizes') or {})}: {cx['ill_formed']}"
         elif cx:
-            evidence = (f"fails at sizes {_sizes_text(cx.get('sizes') or {})} ({cx.get('check')}, max abs error "
+            evidence = (f"fails at sizes {sizes_text(cx.get('sizes') or {})} ({cx.get('check')}, max abs error "
                         f"{_g(cx.get('abs_err'))})")
         else:
             evidence = r["reason"]
