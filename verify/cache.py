@@ -11,7 +11,7 @@ Two halves:
   known only by its memory address) the key is None and the caller simply does not cache.
 
 * **Storage.**  `ResultCache` keeps one file per key under `<root>/v1/<key[:2]>/<key>`: a magic
-  line, the sha256 of the payload, and the payload pickled by `verify._worker.dumps` (which keeps
+  line, the sha256 of the payload, and the payload pickled by `verify._pickling.dumps` (which keeps
   unevaluated SymPy nodes as built).  Writes go to a temporary file in the same folder and are
   renamed into place, so a reader never sees a half-written entry and two writers of one key
   leave one valid entry.  Anything unreadable is a miss; a cache that cannot be written (read-only
@@ -613,7 +613,7 @@ def _valid_key(key) -> bool:
 
 
 def _encode(value) -> bytes:
-    from ._worker import dumps  # imported here: it pulls in the numeric engine, which keys do not need
+    from ._pickling import dumps
 
     payload = dumps(value)
     return MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
