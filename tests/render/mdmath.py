@@ -402,6 +402,8 @@ def extract(text: str, file: str = "<text>") -> tuple[list[Math], list[Problem]]
         found, broken = _scan(block, file)
         maths += found
         problems += broken
+    maths.sort(key=lambda m: m.line)
+    problems.sort(key=lambda p: p.line)
     return maths, problems
 
 
@@ -430,7 +432,9 @@ def extract_files(paths, root: Path | None = None) -> tuple[list[Math], list[Pro
 # The engines
 
 def _modules_present() -> bool:
-    return all((NODE_MODULES / m / "package.json").is_file() for m in REQUIRED_MODULES)
+    # npm writes node_modules/.package-lock.json last: without it an install was cut short
+    return (NODE_MODULES / ".package-lock.json").is_file() and all(
+        (NODE_MODULES / m / "package.json").is_file() for m in REQUIRED_MODULES)
 
 
 def _node_version(node: str) -> str:
@@ -444,7 +448,7 @@ def _node_version(node: str) -> str:
 _ENGINES: tuple[bool, str] | None = None
 
 
-def ensure_engines(install_timeout: float = 300.0) -> tuple[bool, str]:
+def ensure_engines(install_timeout: float = 180.0) -> tuple[bool, str]:
     """(True, description) when node and the packages of tests/render are there, installing the
     packages with `npm ci` (once per process, time-boxed) when node_modules is missing; else
     (False, why not)."""
@@ -485,12 +489,11 @@ def _ensure_engines(install_timeout: float) -> tuple[bool, str]:
                        f"npm registry unreachable?); run it by hand")
     except OSError as exc:
         return False, f"could not run npm ci ({exc})"
-    finally:
-        lock.unlink(missing_ok=True)
     if out.returncode != 0 or not _modules_present():
-        tail = (out.stderr or out.stdout).strip().splitlines()[-6:]
-        return False, (f"'npm ci --prefix tests/render' failed (exit {out.returncode}, offline?): "
-                       + " | ".join(tail))
+        said = (out.stderr or out.stdout).strip().splitlines()
+        key = [l for l in said if re.search(r"error code|reason:|FetchError|ERR!|E404|ENOTFOUND|EAI_AGAIN", l)]
+        return False, (f"'npm ci --prefix tests/render' failed (exit {out.returncode}; offline, or the registry "
+                       f"unreachable?): " + " | ".join((key or said[-4:])[:3]))
     return True, f"node {version}, packages installed by npm ci in {time.monotonic() - start:.1f} s"
 
 
