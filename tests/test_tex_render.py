@@ -194,6 +194,18 @@ def test_checker_flags_known_bad_formulas_and_passes_good_ones(engines):
             assert flagged.get(line, set()) == expected, f"{name}: flagged by {flagged.get(line)}, expected {expected}"
 
 
+@pytest.mark.parametrize("payload, said", [
+    ("not json", "the input is not JSON"),
+    ('{"tex": "x"}', "must be a JSON list"),
+    ('[{"tex": "x"}]', 'needs "tex" (a string) and "display"'),
+])
+def test_checker_refuses_bad_input_with_a_reason(engines, payload, said):
+    import subprocess
+    out = subprocess.run(["node", str(mdmath.CHECKER)], input=payload, capture_output=True, text=True,
+                         timeout=120, cwd=mdmath.RENDER_DIR)
+    assert out.returncode == 2 and said in out.stderr, out.stderr
+
+
 def test_markdown_failures_reach_the_report_with_file_and_line(engines, tmp_path):
     page = tmp_path / "page.md"
     page.write_text("# t\n\n| symbol | value |\n|---|---|\n| x | $|x|$ |\n| y | $\\frac{1}{2$ |\n\n$$\n\\notamacro\n$$\n")

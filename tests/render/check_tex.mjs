@@ -87,8 +87,13 @@ function checkGithub(item) {
 
 function checkMathjax(item) {
   try {
-    html.convert(item.tex, { display: item.display, end: STATE.CONVERT });
-    return null;
+    const root = html.convert(item.tex, { display: item.display, end: STATE.CONVERT });
+    // an error drawn into the tree rather than thrown (none is expected with formatError set)
+    let drawn = null;
+    root.walkTree((node) => {
+      if (drawn === null && node.isKind('merror')) drawn = node.attributes.get('data-mjx-error') || 'merror in the output';
+    });
+    return drawn;
   } catch (err) {
     return String(err && err.message ? err.message : err);
   }
