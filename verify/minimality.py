@@ -41,8 +41,8 @@ def subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list, mem
                 value = value.xreplace({s: by_name[s.name] for s in value.free_symbols if s.name in by_name})
             env[name] = value
         point = _entries(evaluate(st.point, env, EXACT)).applyfunc(sp.simplify)
-        f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): variable_value(st.wrt, sp.ImmutableMatrix(w))}, EXACT),
-                         strict=True)
+        w_value = variable_value(st.wrt, sp.ImmutableMatrix(w))
+        f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): w_value}, EXACT), strict=True)
         if isinstance(f_w, sp.MatrixBase):
             f_w = f_w[0, 0]
         at_point = dict(zip(list(w), list(point)))
