@@ -70,7 +70,7 @@ class Jacobian(MatrixExpr):
             raise TypeError(f"Jacobian: {y} is a scalar; its derivative is a gradient: use Grad({y}, {wrt})")
         # A second line of defence behind claim validation (which also catches symbolic shapes):
         # the backends differentiate y[:, 0] in x[:, 0], so a matrix here would silently drop columns.
-        checked = (("the differentiated expression", y),) + (() if is_scalar_variable(wrt) else (("the variable", wrt),))
+        checked = [("the differentiated expression", y)] + ([] if is_scalar_variable(wrt) else [("the variable", wrt)])
         for what, value in checked:
             cols = value.shape[1]
             if isinstance(cols, (int, sp.Integer)) and int(cols) != 1:

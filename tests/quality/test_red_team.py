@@ -1262,7 +1262,8 @@ def _(cid):
       aims="derivative in a scalar of a polynomial: exact rational counterexample, exact rational confirmation")
 def _(cid):
     return dict(title="d/dw (y - w x)^2 / 2 = (y - w x) x",
-                statement=Gradient((b_ - _w * a_) ** 2 / 2, _w, (b_ - _w * a_) * a_), domain={_w: R(), a_: R(), b_: R()})
+                statement=Gradient((b_ - _w * a_) ** 2 / 2, _w, (b_ - _w * a_) * a_),
+                domain={_w: R(), a_: R(), b_: R()})
 
 
 @case("scalar", "derivative_at_point", defect=D_SCALAR,
