@@ -34,7 +34,7 @@ from ._errors import (
     user_frames,
 )
 from .domains import Domain
-from .nodes import Grad, Jacobian
+from .nodes import DERIVATIVE_NODES, Grad, Jacobian, ScalarGrad, is_scalar_variable
 
 # --- statement kinds --------------------------------------------------------------------------
 
@@ -50,10 +50,13 @@ class Identity:
 
 @dataclass(frozen=True)
 class Gradient:
-    """`d f / d wrt == claimed`: a gradient (shape of `wrt`) or, for a vector `f`, a Jacobian."""
+    """`d f / d wrt == claimed`: a gradient (shape of `wrt`) or, for a vector `f`, a Jacobian.
+
+    `wrt` may be a scalar symbol: the derivative of a scalar `f` is then a scalar, that of a
+    column vector `f` (k x 1) the k x 1 column of its derivatives."""
 
     f: Any
-    wrt: sp.MatrixSymbol
+    wrt: sp.MatrixSymbol | sp.Symbol
     claimed: Any
     kind = "gradient"
 
@@ -81,11 +84,12 @@ class Minimiser:
     `c * Abs(w_i)`): the subgradient condition holds, checked case by case on the symbolic path
     over `cases` (a tuple of `(description, substitution)` covering the domain), and the
     perturbation and solver checks on the numeric path.  `reference`, when given, is an
-    independent closed form of the minimiser that must agree with `point`.
+    independent closed form of the minimiser that must agree with `point`.  `wrt` may be a
+    scalar symbol; `point` (and `reference`) are then scalars.
     """
 
     f: Any
-    wrt: sp.MatrixSymbol
+    wrt: sp.MatrixSymbol | sp.Symbol
     point: Any
     smooth: bool = True
     reference: Any = None
@@ -377,6 +381,23 @@ def concrete_shape(symbol: sp.MatrixSymbol, sizes: Mapping[str, int]) -> tuple[i
     return tuple(_concrete(d, sizes, None) for d in symbol.shape)
 
 
+def variable_shape(wrt, sizes: Mapping[str, int]) -> tuple[int, int]:
+    """The shape of the entries of a variable (of a derivative or a Minimiser) at concrete sizes:
+    a scalar symbol has one entry, and the engine handles it as a 1 x 1 matrix of it."""
+    return (1, 1) if is_scalar_variable(wrt) else concrete_shape(wrt, sizes)
+
+
+def variable_value(wrt, matrix):
+    """The value of the variable whose entries are `matrix` (`variable_shape(wrt)`): the matrix,
+    or its one entry for a scalar symbol."""
+    return matrix[0, 0] if is_scalar_variable(wrt) else matrix
+
+
+def variable_zero(wrt):
+    """The zero of the variable's shape (a gradient that vanishes)."""
+    return sp.Integer(0) if is_scalar_variable(wrt) else sp.ZeroMatrix(*wrt.shape)
+
+
 def free_symbols(statement) -> set:
     """Free symbols of a statement: bound variables of sums, lambdas and `Grad(..., at=...)`
     are excluded; matrix symbols are reported as themselves, not through their entries."""
@@ -398,7 +419,7 @@ def _collect(expr, bound: set, found: set) -> None:
             for d in expr.shape:
                 _collect(sp.sympify(d, strict=True), bound, found)
         return
-    if isinstance(expr, (Grad, Jacobian)):
+    if isinstance(expr, DERIVATIVE_NODES):
         inner_bound = bound | {expr.args[1]} if expr.args[2] != expr.args[1] else bound
         _collect(expr.args[0], inner_bound, found)
         _collect(expr.args[1], inner_bound, found)
@@ -642,17 +663,70 @@ def _dims_text(shape) -> str:
     return "scalar" if shape is None else " x ".join(sp.sstr(d) for d in shape)
 
 
+SCALAR_FIX = "scalar(M) reads a 1 x 1 matrix expression M as a scalar"
+
+
+def _variable_problem(claim: Claim, what: str, wrt) -> str:
+    """Why `wrt` cannot be the variable of a derivative or a Minimiser ('' when it can): it must be a
+    MatrixSymbol or a plain scalar symbol, and not a dimension."""
+    if not isinstance(wrt, sp.MatrixSymbol) and not is_scalar_variable(wrt):
+        return (f"{what} differentiates with respect to {_short_expr(wrt)} (a {type(wrt).__name__}), which is not a "
+                "variable; use a MatrixSymbol, or a plain scalar symbol such as sp.Symbol('t', real=True) (for an "
+                "entry of a matrix, name the entry as a scalar symbol of its own)")
+    if is_scalar_variable(wrt) and str(wrt.name) in claim.sizes:
+        return (f"{what} differentiates with respect to {wrt.name}, which is a dimension (it has a range in sizes=); "
+                "use a real scalar symbol of its own, e.g. sp.Symbol('t', real=True)")
+    return ""
+
+
+def _scalar_variable_problem(claim: Claim, statement) -> str:
+    """The shapes that go with a scalar variable ('' when they fit): the derivative of a scalar in
+    a scalar is a scalar, so `claimed=` must be one (not a 1 x 1 matrix: see docs/writing-claims.md);
+    only a scalar or a column vector is differentiated; a Minimiser's point is a scalar.  And the
+    kinds that take no scalar variable say so."""
+    if isinstance(statement, Algorithmic) and not isinstance(statement.state, sp.MatrixSymbol):
+        return (f"Algorithmic state={_short_expr(statement.state)} is a {type(statement.state).__name__}, not a "
+                "MatrixSymbol; the state of an update rule is a matrix symbol: write a scalar state as "
+                f"sp.MatrixSymbol({_short_expr(statement.state)!r}, 1, 1) and read it with scalar(...) or "
+                "[0, 0] in the cost and the update")
+    if isinstance(statement, Gradient):
+        problem = _variable_problem(claim, "Gradient", statement.wrt)
+        if problem or not is_scalar_variable(statement.wrt):
+            return problem
+        t = statement.wrt.name
+        f_shape, c_shape = _matrix_shape(statement.f), _matrix_shape(statement.claimed)
+        if _is_scalar(f_shape) and c_shape is not None:
+            return (f"Gradient of {_short_expr(statement.f)} with respect to the scalar {t}: the derivative of a "
+                    f"scalar in a scalar is a scalar, but claimed={_short_expr(statement.claimed)} is a "
+                    f"{_dims_text(c_shape)} matrix; write the claimed derivative as a scalar ({SCALAR_FIX})")
+        if not _is_scalar(f_shape) and not _is_column(f_shape):
+            return (f"Gradient of {_short_expr(statement.f)} ({_dims_text(f_shape)}: neither a scalar nor a column "
+                    f"vector) with respect to the scalar {t}: a derivative in a scalar is defined here for a scalar "
+                    "(a scalar) or a column vector (a column); differentiate a column vector (e.g. M*v) or a scalar "
+                    "(e.g. a loss)")
+    if isinstance(statement, Minimiser):
+        problem = _variable_problem(claim, "Minimiser", statement.wrt)
+        if problem or not is_scalar_variable(statement.wrt):
+            return problem
+        for name, value in (("point", statement.point), ("reference", statement.reference)):
+            shape = _matrix_shape(value) if value is not None else None
+            if shape is not None:
+                return (f"Minimiser over the scalar {statement.wrt.name}: {name}={_short_expr(value)} is a "
+                        f"{_dims_text(shape)} matrix, but a point of a scalar variable is a scalar; give it as a "
+                        f"scalar ({SCALAR_FIX})")
+    return ""
+
+
 def _derivative_problem(claim: Claim, statement) -> str:
     """Why a derivative in the statement is not one dlverify defines ('' when all are): a Grad of a
     non-scalar, or a Jacobian (a `Gradient` of a non-scalar, or a `Jacobian` node anywhere) that is not
-    of a column vector with respect to a column vector.  The backends would otherwise differentiate
-    only the first column (`jacrev` of `y[:, 0]` in x[:, 0]...), proving a statement about something
-    else."""
-    if isinstance(statement, Gradient):
-        if not isinstance(statement.wrt, sp.MatrixSymbol):
-            return (f"Gradient wrt={statement.wrt!r} is a {type(statement.wrt).__name__}, not a MatrixSymbol; "
-                    "differentiate with respect to a MatrixSymbol (a scalar variable as a 1 x 1 one: "
-                    "sp.MatrixSymbol('t', 1, 1))")
+    of a column vector with respect to a column vector (or a scalar symbol).  The backends would
+    otherwise differentiate only the first column (`jacrev` of `y[:, 0]` in x[:, 0]...), proving a
+    statement about something else."""
+    problem = _scalar_variable_problem(claim, statement)
+    if problem:
+        return problem
+    if isinstance(statement, Gradient) and not is_scalar_variable(statement.wrt):
         f_shape, w_shape = _matrix_shape(statement.f), _matrix_shape(statement.wrt)
         if not _is_scalar(f_shape) and not (_is_column(f_shape) and _is_column(w_shape)):
             f_note = ("not a scalar, so the derivative is a Jacobian" if _is_column(f_shape)
@@ -667,7 +741,16 @@ def _derivative_problem(claim: Claim, statement) -> str:
         if not isinstance(expr, sp.Basic):
             continue
         for node in sp.preorder_traversal(expr):
-            if isinstance(node, Grad):
+            if isinstance(node, DERIVATIVE_NODES):
+                problem = _variable_problem(claim, type(node).__name__.replace("ScalarGrad", "Grad"), node.wrt)
+                if problem:
+                    return problem
+                if is_scalar_variable(node.wrt) and _matrix_shape(node.at) is not None:
+                    name = "Grad" if isinstance(node, ScalarGrad) else "Jacobian"
+                    return (f"{name}(..., {node.wrt.name}, at={_short_expr(node.at)}): the point is a "
+                            f"{_dims_text(_matrix_shape(node.at))} matrix, but {node.wrt.name} is a scalar; give a "
+                            f"scalar point ({SCALAR_FIX})")
+            if isinstance(node, (Grad, ScalarGrad)):
                 shape = _matrix_shape(node.f)
                 if not _is_scalar(shape):
                     return (f"Grad({_short_expr(node.f)}, {node.wrt.name}) differentiates {_short_expr(node.f)} "
@@ -675,7 +758,8 @@ def _derivative_problem(claim: Claim, statement) -> str:
                             "a SymPy scalar); for a column vector use Jacobian(y, x) with x a column vector too, for "
                             "anything else differentiate a scalar (e.g. a loss)")
             elif isinstance(node, Jacobian):
-                y_shape, w_shape = _matrix_shape(node.y), _matrix_shape(node.wrt)
+                y_shape = _matrix_shape(node.y)
+                w_shape = (sp.Integer(1), sp.Integer(1)) if is_scalar_variable(node.wrt) else _matrix_shape(node.wrt)
                 if not (_is_column(y_shape) and _is_column(w_shape)):
                     y_note = "" if _is_column(y_shape) else ", not a column vector"
                     w_note = "" if _is_column(w_shape) else ", not a column vector"

@@ -26,7 +26,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property,
-                    Shape, size_assignment_ok, sizes_text, symbol_shapes)
+                    Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
 from .conditioning import (KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, rounding_floor,
                            tolerance_text)
 from .evaluate import evaluate, jax_backend
@@ -321,7 +321,7 @@ def _minimiser_pairs(st: Minimiser, key, notes: list) -> list[Pair]:
         else:
             notes.append(f"autodiff gradient at the point = 0: f has one term that depends on {name}; the tolerance "
                          "is atol + rtol * the size of each gradient entry (or the rounding floor)")
-        out.append(Pair("autodiff gradient at the point = 0", stationarity, (g, sp.ZeroMatrix(*st.wrt.shape))))
+        out.append(Pair("autodiff gradient at the point = 0", stationarity, (g, variable_zero(st.wrt))))
     eps = (1e-4, 1e-2, 1.0)
     n_dirs = 8
 
@@ -333,7 +333,8 @@ def _minimiser_pairs(st: Minimiser, key, notes: list) -> list[Pair]:
         # coordinate directions first: a wrong coordinate of a separable minimiser shows at once
         basis = jnp.concatenate([jnp.eye(p.size), -jnp.eye(p.size)]).reshape((2 * p.size,) + p.shape)
         dirs = dirs.at[: 2 * p.size].set(basis)
-        dirs = dirs / jnp.sqrt(jnp.sum(dirs**2, axis=(1, 2), keepdims=True))
+        # every axis but the first (a scalar variable's directions are numbers: +-1 once normalised)
+        dirs = dirs / jnp.sqrt(jnp.sum(dirs**2, axis=tuple(range(1, dirs.ndim)), keepdims=True))
         scales = jnp.repeat(jnp.asarray(eps), dirs.shape[0] // len(eps) + 1)[: dirs.shape[0]]
         vals = jax.vmap(lambda d, s: f_scalar(_with(e, name, p + s * radius * d)))(dirs, scales)
         # the kinks of |w| and sign(w) are at 0: the point with one coordinate set to 0, and the

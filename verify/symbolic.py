@@ -26,7 +26,7 @@ import sympy as sp
 from . import crosscheck
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
-                    Property, Shape, size_assignment_ok, sizes_text, symbol_shapes)
+                    Property, Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
 from .evaluate import EXACT, evaluate
 from .exact import (SymbolicResult, _tex, component_choices, exact_value, find_exact_counterexample,
                     generic_env, provably_nonnegative, rational_envs, scope_of, symmetric_psd_proof)
@@ -104,7 +104,7 @@ def _pairs(statement) -> list[tuple[str, object, object]]:
         return [("exact expectation - claimed value", statement.mean(), statement.equals)]
     if isinstance(statement, Minimiser):
         out = [("gradient of f at the point", Grad(statement.f, statement.wrt, at=statement.point),
-                sp.ZeroMatrix(*statement.wrt.shape))]
+                variable_zero(statement.wrt))]
         if statement.reference is not None:
             out.append(("point - independent closed form", statement.point, statement.reference))
         return out
