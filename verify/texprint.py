@@ -27,7 +27,6 @@ statement and collects the "where" lines that define the names it introduced.  C
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -755,7 +754,8 @@ def fit(tex: str, limit: int, what: str = "formula") -> str:
 # --- whole statements ----------------------------------------------------------------------------
 
 REPEATED = 40  # ... or one printed more than once and longer than this
-MAX_WHERE = 2500  # a where line longer than this is replaced by a note (the last resort)
+MAX_WHERE = 2500  # a where line longer than this is replaced by a note (the last resort) ...
+MAX_PART = 2500  # ... and so is one side, step or part of a statement
 _ROLE_NAMES = {"J": ("J", "L", "F", "G", "K"), "f": ("f", "g", "h", "q"), "C": ("C", "J", "L")}
 
 
@@ -886,18 +886,25 @@ def _same_shape(st, var, known, limit: int = 40) -> list:
     return found
 
 
+def printer_for(st, names: Mapping | None = None) -> ClaimLatexPrinter:
+    """The printer `statement_latex` uses for `st`: other expressions about the statement (the scale of
+    an update rule's conclusion) print with the same names."""
+    names = dict(names or {})
+    functions = _choose_functions(st, names)
+    bodies = {canonical(fn.body) for fn in functions}
+    plain = {k: v for k, v in names.items() if isinstance(k, (str, sp.Symbol, sp.MatrixSymbol)) or canonical(k) not in bodies}
+    return ClaimLatexPrinter(plain, functions)
+
+
 def statement_latex(st, names: Mapping | None = None) -> StatementTeX:
     """LaTeX of a statement (one of verify.claim's kinds) with its where lines."""
     from .claim import Algorithmic, Derivation, Expectation, Gradient, Identity, Minimiser, Property, Shape
 
-    names = dict(names or {})
-    # sub-expression names drop out of the where lines when the statement never prints them
-    functions = _choose_functions(st, names)
-    function_bodies = {canonical(fn.body): fn for fn in functions}
-    plain_names = {k: v for k, v in names.items()
-                   if isinstance(k, (str, sp.Symbol, sp.MatrixSymbol)) or canonical(k) not in function_bodies}
-    p = ClaimLatexPrinter(plain_names, functions)
-    t = p._print
+    p = printer_for(st, names)
+
+    def t(expr):
+        return fit(p._print(expr), MAX_PART)
+
     if isinstance(st, Identity):
         body = f"{t(st.lhs)} = {t(st.rhs)}"
     elif isinstance(st, Gradient):
