@@ -27,6 +27,7 @@ statement and collects the "where" lines that define the names it introduced.  C
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -237,6 +238,39 @@ class ClaimLatexPrinter(LatexPrinter):
                 return None
             self._use(("expr", expr, name))
             return "name", name
+        if isinstance(expr, sp.Add) and self._expr_names:  # SymPy distributes a sign: -(a + b) is -a - b
+            negated = self._canon(-expr)
+            if negated in self._expr_names:
+                key = next(k for k in self._expr_names if self._canon(k) == negated)
+                self._use(("expr", key, self._expr_names[negated]))
+                return "negated", "- " + self._expr_names[negated]
+        return None
+
+    def _named_products(self):
+        """[(factors, name, entry)] for every name of a product: a product that holds all its factors
+        (SymPy flattens r * p into one product) prints as the rest times the name."""
+        if not hasattr(self, "_products"):
+            self._products = []
+            for key, name in self._expr_names.items():
+                if isinstance(key, sp.Mul):
+                    self._products.append((Counter(key.args), name, ("expr", key, name)))
+            for fn in self.functions:
+                if fn.bare and isinstance(fn.body, sp.Mul):
+                    self._products.append((Counter(fn.body.args), fn.name, ("function", fn)))
+            self._products.sort(key=lambda item: -sum(item[0].values()))  # the largest named product first
+        return self._products
+
+    def _split_named_product(self, expr):
+        """(rest, name, entry) when the product `expr` holds a named product and more; else None."""
+        if not isinstance(expr, sp.Mul) or expr is self._defining:
+            return None
+        have = Counter(expr.args)
+        for factors, name, entry in self._named_products():
+            if len(factors) < len(expr.args) and not (factors - have):
+                if entry[0] == "function" and self._defining is entry[1].body:
+                    continue
+                rest = sp.Mul(*(have - factors).elements())
+                return rest, name, entry
         return None
 
     def _use(self, entry) -> None:
@@ -260,6 +294,8 @@ class ClaimLatexPrinter(LatexPrinter):
     def _prec(self, expr) -> int:
         if isinstance(expr, sp.Basic) and self._named_quiet(expr):
             return PRECEDENCE["Atom"]
+        if isinstance(expr, sp.Add) and self._expr_names and self._canon(-expr) in self._expr_names:
+            return PRECEDENCE["Add"]
         if isinstance(expr, MatrixElement):
             if self._scalar_form(expr):
                 inner = expr.parent
@@ -438,7 +474,8 @@ class ClaimLatexPrinter(LatexPrinter):
     def _print_MatMul(self, expr):
         coeff, mats = self._split_matmul(expr)
         scalars = [a for a in expr.args if not getattr(a, "is_Matrix", False) and not a.is_number]
-        if len(sp.Mul.make_args(sp.Mul(*scalars))) < len(scalars):
+        if len(scalars) >= 2:
+            # SymPy gathers the scalars of a product it builds into one coefficient; several are a product
             # built unevaluated so that factors stay apart (r grad p p^{-1} p): shown as stored
             number = sp.Mul(*[a for a in expr.args if not getattr(a, "is_Matrix", False) and a.is_number])
             sign, ctex = self._coefficient(number)
@@ -505,7 +542,21 @@ class ClaimLatexPrinter(LatexPrinter):
             parts.append(text)
         return r" \odot ".join(parts)
 
+    def _print_Pow(self, expr):
+        if self._named_quiet(expr.base):
+            base = self._print(expr.base)
+            if expr.exp == -1:
+                return r"\frac{1}{%s}" % base
+            return self._sup(base, self._print(expr.exp))
+        return super()._print_Pow(expr)
+
     def _print_Mul(self, expr):
+        split = self._split_named_product(expr)
+        if split is not None:
+            rest, name, entry = split
+            self._use(entry)
+            sign, ctex = self._coefficient(rest)
+            return sign + (ctex + " " if ctex else "") + name
         forms = [a for a in expr.args if self._scalar_form(a) or isinstance(a, (Grad, Jacobian))]
         if not forms or any(isinstance(a, sp.Pow) and a.exp.is_negative and self._scalar_form(a.base)
                             for a in expr.args):
@@ -753,6 +804,7 @@ def fit(tex: str, limit: int, what: str = "formula") -> str:
 
 # --- whole statements ----------------------------------------------------------------------------
 
+SMALL_BODY = 300  # functions up to this many nodes are also looked for at other points (C(theta - eta g))
 REPEATED = 40  # ... or one printed more than once and longer than this
 MAX_WHERE = 2500  # a where line longer than this is replaced by a note (the last resort) ...
 MAX_PART = 2500  # ... and so is one side, step or part of a statement
@@ -778,9 +830,11 @@ def _derivative_nodes(expr):
 
 
 def _statement_exprs(st) -> list:
-    from .claim import Algorithmic, sides
+    from .claim import Algorithmic, Gradient, sides
 
     exprs = [e for e in sides(st) if isinstance(e, sp.Basic)]
+    if isinstance(st, Gradient):
+        exprs.append(st.derivative())
     if isinstance(st, Algorithmic):
         nxt = sp.MatrixSymbol(str(st.state.name) + "_next", *st.state.shape)
         exprs += [e for e in st.conclusion(st.state, nxt) if isinstance(e, sp.Basic)]
@@ -867,7 +921,8 @@ def _choose_functions(st, names) -> list:
             free = [p for p in pool if p not in taken]
             name = free[0] if free else "%s_{%d}" % (pool[0], len(chosen) + 1)
         taken.add(name)
-        chosen.append(FunctionName(name, var, body, list(points) + _same_shape(st, var, points)))
+        small = sum(1 for _ in sp.preorder_traversal(body)) <= SMALL_BODY
+        chosen.append(FunctionName(name, var, body, list(points) + (_same_shape(st, var, points) if small else [])))
     return chosen
 
 
