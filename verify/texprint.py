@@ -904,7 +904,8 @@ def _choose_functions(st, names) -> list:
             expr_names[canonical(key, memo)] = value
     taken = _taken_names(st, names)
     chosen: list = []
-    for body, var, role, points, forced, uses in _function_candidates(st):
+    candidates = _function_candidates(st)
+    for body, var, role, points, forced, uses in candidates:
         given = expr_names.get(canonical(body, memo))
         if given is None and not forced:
             # already the application of a chosen function at some point: printed as that
@@ -913,7 +914,12 @@ def _choose_functions(st, names) -> list:
                 continue
             length = len(ClaimLatexPrinter(names, chosen)._print(body))
             if length <= LONG and not (uses >= 2 and length > REPEATED):
-                continue
+                # short, but named all the same when another differentiated function is this one at a
+                # point (the loss of a network and the loss of its last layers at z = W^T x + b)
+                probe = ClaimLatexPrinter(names, [FunctionName("F", var, body, list(points))])
+                hits = [probe._applications.get(probe._canon(other[0])) for other in candidates]
+                if not any(hit is not None and hit[1] != var for hit in hits):
+                    continue
         if given is not None:
             name = given
         else:
