@@ -36,7 +36,8 @@ L = claim_latex
 @pytest.mark.parametrize("name, tex", [
     ("theta", r"\theta"), ("Lambda", r"\Lambda"), ("lam", r"\lambda"), ("lmbda", r"\lambda"),
     ("wstar", r"w^{*}"), ("w_hat", r"\hat{w}"), ("thetahat", r"\hat{\theta}"), ("e1", r"e_{1}"),
-    ("theta_next", r"\theta_{next}"), ("x", "x"), ("star", "star"), ("hat", "hat")])
+    ("theta_next", r"\theta_{next}"), ("x", "x"), ("star", "star"), ("hat", "hat"), ("w_star", r"w^{*}"),
+    ("thetastar", r"\theta^{*}"), ("that", r"\hat{t}"), ("nohat", r"\hat{no}"), ("xbar", r"\bar{x}"), ("what2", r"\hat{w}_{2}"), ("wstar_1", r"w^{*}_{1}")])
 def test_symbol_names(name, tex):
     assert symbol_tex(name) == tex
 

@@ -27,6 +27,7 @@ statement and collects the "where" lines that define the names it introduced.  C
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -40,6 +41,8 @@ from sympy.printing.conventions import split_super_sub
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
 from .nodes import Grad, Jacobian
+
+_LATEX = importlib.import_module("sympy.printing.latex")  # the module, not the function sympy.latex
 
 ENTRY_BASE = 1  # entries print 1-based, as the symbolic path names them (w_1, A_12)
 LONG = 150  # a differentiated function or objective longer than this (LaTeX characters) gets a name
@@ -55,14 +58,17 @@ def symbol_tex(name: str) -> str:
     `w_hat` / `what` -> `\hat{w}`, `e1` -> `e_{1}`, `theta_next` -> `\theta_{next}`."""
     base, sups, subs = split_super_sub(name)
     star = hat = False
-    if base.endswith("star") and len(base) > 4:
+
+    def letter(b):  # a glued suffix counts only after a letter or a Greek name: wstar, thetahat, not "that"
+        return len(b) == 1 or b.lower() in _LATEX.greek_letters_set or b in _GREEK_EXTRA
+
+    if base.endswith("star") and letter(base[:-4]):
         base, star = base[:-4], True
-    if subs and subs[0] == "hat":
-        subs, hat = subs[1:], True
-    elif base.endswith("hat") and len(base) > 3:
+    if subs and subs[0] in ("hat", "star"):
+        hat, star = hat or subs[0] == "hat", star or subs[0] == "star"
+        subs = subs[1:]
+    elif base.endswith("hat") and letter(base[:-3]):
         base, hat = base[:-3], True
-    if base.endswith("star") and len(base) > 4:  # w_hatstar, unlikely but cheap
-        base, star = base[:-4], True
     tex = "\\" + _GREEK_EXTRA[base] if base in _GREEK_EXTRA else translate(base)
     if hat:
         tex = r"\hat{%s}" % tex
