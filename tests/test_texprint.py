@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from verify import (Algorithmic, Claim, ClaimDefinitionError, Grad, Gradient, Identity, Jacobian, Minimiser, Property,
+from verify import (Algorithmic, Claim, ClaimDefinitionError, Grad, Gradient, Identity, Jacobian, Minimiser,
                     domains, scalar, sigmoid)
 from verify.registry import builtin_modules, claims_in_module
 from verify.texprint import (ClaimLatexPrinter, balanced, canonical, claim_latex, statement_latex, symbol_tex,
