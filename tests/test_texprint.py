@@ -59,6 +59,7 @@ def test_transposes_print_with_top():
     assert L(A.T) == r"A^{\top}"
     assert L(A.T * B) == r"A^{\top} B"
     assert L(A.T.inv()) == r"A^{-\top}"
+    assert L(A.T.inv() * B) == r"A^{-\top} B"
     assert L(A.inv()) == r"A^{-1}"
 
 

@@ -528,7 +528,7 @@ class ClaimLatexPrinter(LatexPrinter):
     def _factor(self, f) -> str:
         if self._named_quiet(f):
             return self._print(f)
-        if not isinstance(f, (sp.MatAdd, sp.Transpose, sp.MatrixSymbol)):
+        if not isinstance(f, (sp.MatAdd, sp.Transpose, sp.MatrixSymbol, sp.MatPow)):  # an inverse prints ^{-\top}
             flipped = self._transposed(f)
             if flipped is not None:
                 return self._sup(self._add_parens(self._print(flipped)), r"\top")
