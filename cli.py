@@ -288,9 +288,10 @@ def show(
         return
     from verify.report import statement_tex
 
-    body, note = statement_tex(c)
+    shown = statement_tex(c)
+    where = "".join(f"where $$ {w} $$\n" for w in shown.where)
     typer.echo(f"{c.title}\n{c.id} ({c.kind}, expected: {c.expect})\nsource: {c.source}\ndefined at: {c.defined_at}\n"
-               f"\n$$ {body} $$\n{note}\n\n{c.notes}\n\nNo report yet: run 'dlverify run {c.id}'.")
+               f"\n$$ {shown.display} $$\n{where}{shown.note}\n\n{c.notes}\n\nNo report yet: run 'dlverify run {c.id}'.")
 
 
 @app.command()

@@ -47,6 +47,14 @@ def _bayes(sizes):
     return Identity(posterior_by_conditioning(sizes), via_rule)
 
 
+def _bayes_names(sizes):
+    """Row and column totals are the marginals Pr(A = i) and Pr(B = j) (1-based, as the report indexes)."""
+    k, l = sizes["K"], sizes["L"]
+    names = {marginal_b(j, k): r"\Pr(B = %d)" % (j + 1) for j in range(l)}
+    names.update({marginal_a(i, l): r"\Pr(A = %d)" % (i + 1) for i in range(k)})
+    return names
+
+
 bayes_rule = Claim(
     id="probability.bayes.rule",
     title="Bayes' rule: posterior equals likelihood times prior over evidence",
@@ -54,6 +62,7 @@ bayes_rule = Claim(
     statement=_bayes,
     domain={P: domains.joint_pmf()},
     sizes={K: (2, 4), L: (2, 4)},
+    tex_names=_bayes_names,
     symbolic_sizes=({"K": 2, "L": 2},),
     notes=(
         "A takes K values and B takes L values; P is their joint table, P[i, j] = Pr(A=i, B=j). "

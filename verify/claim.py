@@ -235,6 +235,10 @@ class Claim:
       instances_of: the id of a claim whose random sizes and instances this one draws (its own
         id by default).  The two must have the same domains and sizes; mutants of a claim use
         it, so that each is checked on its original's instances.
+      tex_names: how the report writes the statement: ``{symbol or its name: LaTeX}`` (``{"xk":
+        r"x^{(k)}"}``) and ``{sub-expression: short name}`` (``{loss: "J"}``; the report defines the
+        name on a "where" line), or ``tex_names(sizes) -> mapping`` for a builder statement.  Only
+        the report reads it.
     """
 
     id: str
@@ -254,6 +258,7 @@ class Claim:
     size_rule: Callable[[dict], bool] | None = None
     about_kink: bool = False
     instances_of: str | None = None
+    tex_names: Any = field(default_factory=dict)
     defined_at: str = ""
     _built: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
@@ -289,6 +294,11 @@ class Claim:
         if key not in self._built:  # builders index MatrixSymbols entry by entry: slow in SymPy, so build once
             self._built[key] = self.statement(dict(sizes))
         return self._built[key]
+
+    def names_at(self, sizes: Mapping[str, int]) -> dict:
+        """`tex_names` at these sizes (a builder's names are built like its statement)."""
+        names = self.tex_names(dict(sizes)) if callable(self.tex_names) else self.tex_names
+        return dict(names)
 
     def smallest_sizes(self) -> dict:
         if self.symbolic_sizes:
@@ -484,6 +494,12 @@ def check_fields(claim: Claim) -> None:
         if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value > 0:
             raise claim.fail(f"{key}={value!r}; give a positive number, e.g. {key}=1e-8")
     _check_tolerances(claim)
+    if not callable(claim.tex_names) and (isinstance(claim.tex_names, str) or not isinstance(claim.tex_names, Mapping)):
+        raise claim.fail(f"tex_names={one_line(repr(claim.tex_names), 80)} is a {type(claim.tex_names).__name__}; give a "
+                         "dict such as tex_names={'lam': r'\\lambda', loss: 'J'}, or a function of the sizes "
+                         "returning one")
+    if not callable(claim.tex_names):
+        _check_tex_names(claim, claim.tex_names)
     if claim.size_rule is not None and not callable(claim.size_rule):
         raise claim.fail(f"size_rule={claim.size_rule!r} is not a function; give e.g. size_rule=lambda s: s['m'] >= s['n']")
     if not isinstance(claim.symbolic_sizes, (tuple, list)) \
@@ -504,6 +520,27 @@ def check_fields(claim: Claim) -> None:
 def sizes_text(sizes: Mapping[str, int]) -> str:
     """A size assignment as a reader writes it: "m = 3, n = 2" ("no dimensions" for none)."""
     return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "no dimensions"
+
+def _check_tex_names(claim: Claim, names) -> None:
+    """Each entry of `tex_names` maps a symbol (or its name) or a SymPy sub-expression to LaTeX that
+    MathJax can set: a non-empty string with balanced braces and no `$`."""
+    for key, value in names.items():
+        if not isinstance(key, (str, sp.Basic)) or (isinstance(key, str) and not key):
+            raise claim.fail(f"tex_names key {key!r} is a {type(key).__name__}; key each entry by a symbol, its name, "
+                             "or a SymPy sub-expression of the statement")
+        shown = key if isinstance(key, str) else _short_expr(key)
+        if not isinstance(value, str) or not value.strip():
+            raise claim.fail(f"tex_names[{shown!r}] = {value!r}; give the LaTeX to print, e.g. r'\\lambda' or 'J'")
+        depth = 0
+        for i, ch in enumerate(value):
+            if ch in "{}" and i and value[i - 1] == "\\":
+                continue
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            if depth < 0:
+                break
+        if depth != 0 or "$" in value:
+            raise claim.fail(f"tex_names[{shown!r}] = {value!r} is not a LaTeX formula a report can show (unbalanced "
+                             "braces or a '$'); give math-mode LaTeX such as r'x^{(k)}', without dollar signs")
 
 
 def number_text(value) -> str:
@@ -861,6 +898,16 @@ def validate(claim: Claim) -> None:
         statement = claim.build(sizes)
     except Exception as exc:  # a builder that cannot build is a definition error
         raise _describe_build_failure(claim, sizes, exc) from exc
+    if callable(claim.tex_names):
+        try:
+            names = claim.tex_names(dict(sizes))
+        except Exception as exc:
+            raise claim.fail(f"tex_names(sizes) raised {type(exc).__name__} at sizes {sizes}: {one_line(exc)}; it must "
+                             "return a mapping for every size in sizes=") from exc
+        if isinstance(names, str) or not isinstance(names, Mapping):
+            raise claim.fail(f"tex_names(sizes) returned a {type(names).__name__}; return a dict such as "
+                             "{'lam': r'\\lambda', loss: 'J'}")
+        _check_tex_names(claim, names)
     if not isinstance(statement, STATEMENT_KINDS):
         raise claim.fail(f"the statement is a {type(statement).__name__}; build it with one of "
                          + ", ".join(k.__name__ for k in STATEMENT_KINDS))

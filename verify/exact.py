@@ -21,6 +21,7 @@ from .claim import Claim, sizes_text, symbol_shapes
 from .evaluate import EXACT, evaluate
 from .highprec import Unsupported, difference, has_transcendental, mp_evaluate, value_tex
 from .reduce import exact_difference
+from .texprint import claim_latex, fit
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,34 @@ class SymbolicResult:
     exact_member: bool = False
 
 
-def _tex(expr, limit: int = 400) -> str:
-    text = sp.latex(expr)
-    return text if len(text) <= limit else text[: limit - 3] + r"\dots"
+TEX_LIMIT = 1500  # a value or residual longer than this is shown in part (whole rows) or not at all
+
+
+def _latex(expr) -> str:
+    try:
+        return claim_latex(expr)
+    except Exception:  # a node the claim printer does not know: SymPy's own printer, conventions aside
+        return sp.latex(expr)
+
+
+def _tex(expr, limit: int = TEX_LIMIT) -> str:
+    """`expr` as LaTeX for a report.  A formula is never cut: a matrix too long to show keeps its first
+    whole rows and says how many are left out; anything else too long is replaced by a note."""
+    text = _latex(expr)
+    if len(text) <= limit:
+        return text
+    if isinstance(expr, sp.MatrixBase) and expr.rows > 1:
+        rows = []
+        for i in range(expr.rows):
+            row = " & ".join(_latex(e) for e in expr.row(i))
+            if sum(len(r) + 4 for r in rows) + len(row) > limit:
+                break
+            rows.append(row)
+        if rows:
+            dots = " & ".join([r"\vdots"] * expr.cols)
+            return (r"\left[\begin{matrix}%s \\ %s\end{matrix}\right] \text{ (%d of %d rows shown)}"
+                    % (r" \\ ".join(rows), dots, len(rows), expr.rows))
+    return fit(text, limit, "a formula")
 
 
 def _value_tex(value) -> str:

@@ -266,9 +266,22 @@ SHOWN_CHARS = 400  # expressions quoted in the notes are cut beyond this many ch
 
 
 def _shown(expr) -> str:
-    """`expr` as text for the notes, cut beyond SHOWN_CHARS characters."""
+    """`expr` as text for the notes.  Beyond SHOWN_CHARS characters a sum keeps its first whole terms
+    and says how many are left out; anything else is replaced by its length: a formula is never cut."""
     text = sp.sstr(expr)
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + f" ... ({len(text)} characters)"
+    if len(text) <= SHOWN_CHARS:
+        return text
+    if isinstance(expr, (sp.Add, sp.MatAdd)):
+        kept: list[str] = []
+        for term in expr.args:
+            piece = sp.sstr(term)
+            if len(" + ".join([*kept, piece])) > SHOWN_CHARS:
+                break
+            kept.append(piece)
+        if kept:
+            return (" + ".join(kept) + f" + ... ({len(expr.args) - len(kept)} more terms; {len(text)} characters "
+                    "in all)")
+    return f"(an expression of {len(text)} characters, too long to show)"
 
 
 FAR_SCALES = (10.0, 100.0, 1000.0)  # multiples of the point's radius probed along each axis

@@ -7,69 +7,50 @@ or on the machine's speed, so the same code and seed give the same bytes.
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import numpy as np
 import sympy as sp
 
-from .claim import (DEFAULT_ATOL, DEFAULT_RTOL, Algorithmic, Claim, Derivation, Expectation, Gradient, Identity,
-                    Minimiser, Property, Shape, number_text, sizes_text, symbol_shapes)
+from .claim import DEFAULT_ATOL, DEFAULT_RTOL, Algorithmic, Claim, Expectation, number_text, sizes_text, symbol_shapes
 from .conditioning import tolerance_text
 from .runner import ClaimResult
+from .texprint import CONVENTION, claim_latex, fit, printer_for, statement_latex
 
 SCHEMA_VERSION = 1
 LAYOUT = ("Gradients of a scalar have the shape of the variable (denominator layout); the Jacobian of a "
           "k-vector with respect to an n-vector is k x n (numerator layout: row i holds the derivatives of "
           "output i). Vectors are columns.")
-MAX_TEX = 2500
+MAX_TEX = 2500  # a formula longer than this is replaced by a note saying so (never cut)
 
 
-def tex(expr) -> str:
-    text = sp.latex(expr)
-    if len(text) > MAX_TEX:
-        return r"\text{(%d characters of LaTeX: too long to show; see the encoding in derivations/)}" % len(text)
-    return text
+class StatementTex(NamedTuple):
+    """A claim's statement as the report shows it: the display, a note on the sizes it was built at,
+    the "where" lines defining the names it uses, and whether it applies functions entrywise."""
+
+    display: str
+    note: str
+    where: tuple = ()
+    entrywise: bool = False
 
 
-def statement_tex(claim: Claim) -> tuple[str, str]:
-    """(LaTeX display, note on the sizes it was built at)."""
+def tex(expr, names=None) -> str:
+    """`expr` as LaTeX (verify.texprint's conventions), or a note when it is too long to show."""
+    return fit(claim_latex(expr, names), MAX_TEX)
+
+
+def statement_tex(claim: Claim) -> StatementTex:
+    """The statement at the smallest sizes, printed by verify.texprint with the claim's `tex_names`."""
     sizes = claim.smallest_sizes()
     st = claim.build(sizes)
     note = ""
     if claim.is_builder:
         note = "The statement depends on the sizes; shown as built at " + sizes_text(sizes) + "."
-    if isinstance(st, Identity):
-        body = f"{tex(st.lhs)} = {tex(st.rhs)}"
-    elif isinstance(st, Gradient):
-        body = f"{tex(st.derivative())} = {tex(st.claimed)}"
-    elif isinstance(st, Derivation):
-        body = r"\begin{aligned} " + tex(st.steps[0]) + "".join(r" \\ &= " + tex(s) for s in st.steps[1:]) + r" \end{aligned}"
-        body = body.replace(r"\begin{aligned} ", r"\begin{aligned} &", 1)
-    elif isinstance(st, Minimiser):
-        body = f"{tex(st.point)} \\in \\arg\\min_{{{tex(st.wrt)}}} \\; {tex(st.f)}"
-    elif isinstance(st, Expectation):
-        body = (r"\sum_{k=1}^{%d} p_k\, v_k = %s, \quad p = \left(%s\right),\; v = \left(%s\right)"
-                % (len(st.probs), tex(st.equals), ", ".join(tex(p) for p in st.probs),
-                   ", ".join(tex(v) for v in st.values)))
-        if len(body) > MAX_TEX:
-            body = r"\sum_{k=1}^{%d} p_k\, v_k = %s" % (len(st.probs), tex(st.equals))
-    elif isinstance(st, Property):
-        rel = {"psd": r"\succeq 0", "nonnegative": r"\ge 0", "positive": r"> 0"}.get(st.relation, st.relation)
-        body = f"{tex(st.expr)} {rel}"
-        if st.local_min_of is not None:
-            f, x = st.local_min_of
-            body += r"\quad \text{at every local minimiser } %s \text{ of } %s" % (tex(x), tex(f))
-    elif isinstance(st, Algorithmic):
-        nxt = sp.MatrixSymbol(str(st.state.name) + "_next", *st.state.shape)
-        parts = st.conclusion(st.state, nxt)
-        rule = r"\eta = \arg\min_{\eta \ge 0} C" if st.step_rule == "exact_line_search" else r"\eta = " + tex(st.step_rule)
-        body = (r"%s \leftarrow %s,\; %s,\; C = %s \;\Rightarrow\; %s = %s"
-                % (tex(st.state), tex(st.update), rule, tex(st.cost), tex(parts[0]), tex(parts[1])))
-    elif isinstance(st, Shape):
-        body = tex(st.expr) + (r" \in \mathbb{R}^{%s \times %s}" % tuple(tex(d) for d in st.expected) if st.expected else "")
-    else:
-        body = str(st)
-    return body, note
+    printed = statement_latex(st, claim.names_at(sizes))
+    body = printed.display
+    if isinstance(st, Expectation) and len(body) > MAX_TEX:  # the terms are shown on their own lines' worth
+        body = r"\sum_{k=1}^{%d} p_k\, v_k = %s" % (len(st.probs), tex(st.equals))
+    return StatementTex(body, note, printed.where, printed.entrywise)
 
 
 def conclusion_scale_tex(claim: Claim) -> str | None:
@@ -80,7 +61,9 @@ def conclusion_scale_tex(claim: Claim) -> str | None:
         return None
     nxt = sp.MatrixSymbol(str(st.state.name) + "_next", *st.state.shape)
     parts = st.conclusion(st.state, nxt)
-    return tex(parts[2]) if len(parts) > 2 else None
+    if len(parts) < 3:
+        return None
+    return fit(printer_for(st, claim.names_at(claim.smallest_sizes()))._print(parts[2]), MAX_TEX)
 
 
 def own_tolerance_text(claim: Claim) -> str | None:
@@ -124,18 +107,20 @@ def replay_command(result: ClaimResult, claims_path: str | None = None) -> str:
     return f"dlverify run {result.id} --seed {result.seed} --instances {result.instances}{extra}"
 
 
-def cached_statement_tex(claim: Claim, store=None) -> tuple[str, str]:
+def cached_statement_tex(claim: Claim, store=None) -> StatementTex:
     """`statement_tex(claim)`, kept in the result cache `store` when one is given: printing a
     statement of matrix products takes SymPy up to a quarter of a second, most of a rerun."""
     from .cache import statement_key
 
     key = statement_key(claim) if store is not None else None
     found = store.get(key) if key is not None else None
-    if isinstance(found, tuple) and len(found) == 2 and all(isinstance(t, str) for t in found):
-        return found
+    if (isinstance(found, tuple) and len(found) == 4 and isinstance(found[0], str) and isinstance(found[1], str)
+            and isinstance(found[2], tuple) and all(isinstance(t, str) for t in found[2])
+            and isinstance(found[3], bool)):
+        return StatementTex(*found)
     made = statement_tex(claim)
     if key is not None:
-        store.put(key, made)
+        store.put(key, tuple(made))  # a plain tuple: the entry does not depend on this class
     return made
 
 
@@ -143,7 +128,7 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
     """The proof report of `result`; `store` (a ResultCache) keeps the printed statement."""
     c = result.claim
     sym, num = result.symbolic, result.numeric
-    body, note = cached_statement_tex(c, store)
+    body, note, where, entrywise = cached_statement_tex(c, store)
     lines = [f"# {c.title}", "",
              f"`{c.id}` | verdict: **{result.verdict}** | expected: {c.expect} | kind: {c.kind}"
              + (" | **matches expectation**" if result.matches_expectation else " | **DOES NOT MATCH EXPECTATION**"), "",
@@ -153,9 +138,15 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
                   + (f" The correction is [`{c.correction}`](../{c.correction.split('.')[0]}/{c.correction}.md)."
                      if c.correction else ""), ""]
     lines += ["## Statement", "", "$$", body, "$$", ""]
+    if where:
+        lines += ["where", ""]
+        for definition in where:
+            lines += ["$$", definition, "$$", ""]
     if note:
         lines += [note, ""]
     lines += ["## Conventions and domain", "", f"- {LAYOUT}"]
+    if entrywise:
+        lines.append(f"- {CONVENTION}")
     sizes = c.smallest_sizes()
     for name, (shape, domain) in sorted(symbol_shapes(c, sizes).items()):
         lines.append(f"- `{name}`: {domain.description}" + (f" (symbolic path: {domain.generic_note})"
