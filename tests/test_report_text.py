@@ -82,3 +82,13 @@ def test_index_links_only_to_companion_files_that_exist(tmp_path):
     reports = _run(tmp_path, "--no-cache")
     index = (reports / "README.md").read_text()
     assert "[mutation testing](mutation.md)" in index and "seed-sweep.md" not in index
+
+
+def test_a_display_formula_never_starts_a_markdown_list_or_heading():
+    from verify.report import _display
+
+    # a line starting "- " inside $$ ... $$ is a list item to Markdown, which leaves the math unrendered
+    assert _display(r"- \alpha H^{-1} s")[1] == r"{- \alpha H^{-1} s}"
+    assert _display("1. x")[1] == "{1. x}" and _display("# x")[1] == "{# x}"
+    assert _display(r"w - \alpha s")[1] == r"w - \alpha s"
+    assert _display("a\nb") == ["$$", "a b", "$$", ""]

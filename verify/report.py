@@ -7,6 +7,7 @@ or on the machine's speed, so the same code and seed give the same bytes.
 from __future__ import annotations
 
 import json
+import re
 from typing import Iterable, NamedTuple
 
 import numpy as np
@@ -51,6 +52,16 @@ def statement_tex(claim: Claim) -> StatementTex:
     if isinstance(st, Expectation) and len(body) > MAX_TEX:  # the terms are shown on their own lines' worth
         body = r"\sum_{k=1}^{%d} p_k\, v_k = %s" % (len(st.probs), tex(st.equals))
     return StatementTex(body, note, printed.where, printed.entrywise)
+
+
+def _display(formula: str) -> list[str]:
+    """A `$$` block.  Markdown reads a line starting with `- `, `+ `, `* `, `#`, `>` or `1. ` as a list,
+    heading or quote, which ends the paragraph before the closing `$$` and leaves the math
+    unrendered: such a formula is wrapped in a group, which TeX sets the same."""
+    line = " ".join(formula.split("\n"))
+    if re.match(r"[-+*#>]|\d+[.)]", line):
+        line = "{" + line + "}"
+    return ["$$", line, "$$", ""]
 
 
 def conclusion_scale_tex(claim: Claim) -> str | None:
@@ -137,11 +148,11 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
         lines += ["**Erratum.** The notes state this incorrectly; it is encoded as written and must be refuted."
                   + (f" The correction is [`{c.correction}`](../{c.correction.split('.')[0]}/{c.correction}.md)."
                      if c.correction else ""), ""]
-    lines += ["## Statement", "", "$$", body, "$$", ""]
+    lines += ["## Statement", "", *_display(body)]
     if where:
         lines += ["where", ""]
         for definition in where:
-            lines += ["$$", definition, "$$", ""]
+            lines += _display(definition)
     if note:
         lines += [note, ""]
     lines += ["## Conventions and domain", "", f"- {LAYOUT}"]

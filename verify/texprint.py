@@ -13,8 +13,8 @@ statement and collects the "where" lines that define the names it introduced.  C
   symbol are indexed from 1: `P_{1,2}` is row 1, column 2; `w_{3}` is entry 3 of a column vector.
 * A function applied entrywise prints as the function of the matrix (`\tanh(z)`, `\exp(z)`,
   `\sigma(z)`, `|z|`, `\max(0, z)`); a lambda that is not a chain of functions gets a name defined
-  on a "where" line.  `\odot` is the entrywise product.  `\operatorname{diag}(v)`, `\det(X)`,
-  `\operatorname{tr}(X)`, `I`, `0`, `\mathbf{1}`.
+  on a "where" line.  `\odot` is the entrywise product.  `\mathop{\mathrm{diag}}(v)`, `\det(X)`,
+  `\mathop{\mathrm{tr}}(X)` (GitHub refuses `\operatorname`), `I`, `0`, `\mathbf{1}`.
 * Sums put positive terms first and terms carrying an identity (`\lambda I`) or a scalar weight
   times a form (`\lambda \|\theta\|^2`) after the others; a unit or `-1` factor is not shown.
 * Names: SymPy's Greek letters, `lam`/`lmbda` -> `\lambda`, a `star` suffix -> `^{*}`, `hat` ->
@@ -28,6 +28,7 @@ statement and collects the "where" lines that define the names it introduced.  C
 from __future__ import annotations
 
 import importlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -46,7 +47,7 @@ _LATEX = importlib.import_module("sympy.printing.latex")  # the module, not the 
 
 ENTRY_BASE = 1  # entries print 1-based, as the symbolic path names them (w_1, A_12)
 LONG = 150  # a differentiated function or objective longer than this (LaTeX characters) gets a name
-CONVENTION = ("Functions of vectors and matrices ($\\exp$, $\\log$, $\\tanh$, $\\sigma$, $\\operatorname{sign}$, "
+CONVENTION = ("Functions of vectors and matrices ($\\exp$, $\\log$, $\\tanh$, $\\sigma$, $\\mathop{\\mathrm{sign}}$, "
               "$|\\cdot|$, $\\max(0, \\cdot)$) apply entrywise; $\\odot$ is the entrywise product; $\\mathbf{1}$ is a "
               "vector or matrix of ones; entries are indexed from 1 ($P_{1,2}$: row 1, column 2).")
 
@@ -678,13 +679,13 @@ class ClaimLatexPrinter(LatexPrinter):
         return r"\mathbf{1}^{\top}" if rows == 1 and cols != 1 else r"\mathbf{1}"
 
     def _print_DiagMatrix(self, expr):
-        return r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0])
+        return r"\mathop{\mathrm{diag}}\left(%s\right)" % self._print(expr.args[0])
 
     def _print_Determinant(self, expr):
         return r"\det\left(%s\right)" % self._print(expr.arg)
 
     def _print_Trace(self, expr):
-        return r"\operatorname{tr}\left(%s\right)" % self._print(expr.arg)
+        return r"\mathop{\mathrm{tr}}\left(%s\right)" % self._print(expr.arg)
 
     def _print_ExpBase(self, expr, exp=None):
         arg = expr.args[0]
@@ -783,7 +784,16 @@ class ClaimLatexPrinter(LatexPrinter):
 def claim_latex(expr, names: Mapping | None = None) -> str:
     """`expr` as LaTeX under dlverify's conventions; `names` maps symbols (or their names) to LaTeX
     and sub-expressions to short names (which are then printed without their definition)."""
-    return ClaimLatexPrinter(names)._print(sp.sympify(expr, strict=True) if not isinstance(expr, sp.Basic) else expr)
+    return github_safe(ClaimLatexPrinter(names)._print(sp.sympify(expr, strict=True) if not isinstance(expr, sp.Basic) else expr))
+
+
+_OPERATORNAME = re.compile(r"\\operatorname\{([^{}]*)\}")
+
+
+def github_safe(tex: str) -> str:
+    """GitHub's Markdown math refuses `\\operatorname` (it can redefine operators); `\\mathop{\\mathrm{..}}`
+    sets the same upright operator name with the same spacing, in MathJax and KaTeX alike."""
+    return _OPERATORNAME.sub(r"\\mathop{\\mathrm{\1}}", tex)
 
 
 def balanced(tex: str) -> bool:
@@ -1012,4 +1022,4 @@ def statement_latex(st, names: Mapping | None = None) -> StatementTeX:
         done += 1
         where.append(f"{left} = {fit(right, MAX_WHERE, 'a definition')}")
     entrywise = bool(p.features & {"entrywise", "ones", "entries"})
-    return StatementTeX(body, tuple(where), entrywise)
+    return StatementTeX(github_safe(body), tuple(github_safe(w) for w in where), entrywise)
