@@ -40,10 +40,12 @@ def likelihood(i: int, j: int, rows: int, cols: int):
 
 def _bayes(sizes):
     k, l = sizes["K"], sizes["L"]
-    # Likelihood, prior and evidence are each formed on their own before being combined, so
-    # the identity is not true merely by how SymPy writes the right-hand side.
+    # Likelihood, prior and evidence are each formed on their own and multiplied without SymPy's
+    # automatic evaluation: a plain `*` cancels the row total of the likelihood against the prior
+    # while the statement is built, which made the right side the very expression of the left one
+    # (verify.trivial warned).  Unevaluated, the cancellation is done by the checks themselves.
     via_rule = sp.ImmutableMatrix(
-        k, l, lambda i, j: likelihood(i, j, k, l) * marginal_a(i, l) / marginal_b(j, k))
+        k, l, lambda i, j: sp.Mul(likelihood(i, j, k, l), marginal_a(i, l), 1 / marginal_b(j, k), evaluate=False))
     return Identity(posterior_by_conditioning(sizes), via_rule)
 
 

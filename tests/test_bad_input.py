@@ -29,7 +29,7 @@ HEADER = textwrap.dedent('''\
 ''')  # 7 lines: the body of each case starts at line 8
 
 
-def claim(cid="mine.ok.x", statement="Identity(A * x, A * x)",
+def claim(cid="mine.ok.x", statement="Identity(A * x + x, (A + sp.Identity(n)) * x)",
           domain="{A: domains.general(), x: domains.vector()}", extra="", name="one"):
     """Two lines: `name = Claim(id=..., ..., statement=...,` and `domain=..., sizes=...)`."""
     return (f'{name} = Claim(id="{cid}", title="t", source="s", statement={statement},\n'

@@ -3,7 +3,8 @@
 Public API (re-exports only)::
 
     from verify import Claim, Identity, Gradient, Derivation, Minimiser, Expectation
-    from verify import Property, Algorithmic, Shape, Grad, Jacobian, sigmoid, scalar, domains
+    from verify import Property, Algorithmic, Shape, Grad, Jacobian, scalar, domains
+    from verify import sigmoid, softplus, logsumexp, softmax
 """
 
 import importlib
@@ -16,7 +17,8 @@ _EXPORTS = {
     "SelectorError": ("._errors", "SelectorError"),
     **{name: (".claim", name) for name in ("Algorithmic", "Claim", "Derivation", "Expectation", "Gradient",
                                            "Identity", "Minimiser", "Property", "Shape")},
-    **{name: (".nodes", name) for name in ("Grad", "Jacobian", "scalar", "sigmoid")},
+    **{name: (".nodes", name) for name in ("Grad", "Jacobian", "logsumexp", "scalar", "sigmoid", "softmax",
+                                           "softplus")},
 }
 __all__ = sorted(_EXPORTS)
 

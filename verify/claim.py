@@ -35,6 +35,7 @@ from ._errors import (
 )
 from .domains import Domain
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, ScalarGrad, is_scalar_variable
+from .trivial import trivially_true, warning_text
 
 # --- statement kinds --------------------------------------------------------------------------
 
@@ -979,3 +980,17 @@ def validate(claim: Claim) -> None:
             raise
         except Exception as exc:  # a builder that cannot build at the symbolic sizes
             raise _describe_build_failure(claim, None, exc) from exc
+    _warn_if_trivially_true(claim)
+
+
+def _warn_if_trivially_true(claim: Claim) -> None:
+    """A warning, not an error: a claim whose two sides SymPy built as one expression is still
+    checked (and passes), but the check says nothing about the notes (verify.trivial)."""
+    try:
+        pairs = trivially_true(claim)
+    except Exception as exc:  # a builder that cannot build at the symbolic sizes
+        raise _describe_build_failure(claim, None, exc) from exc
+    if pairs:
+        file, _, line = claim.defined_at.rpartition(":")
+        warnings.warn_explicit(f"claim {claim.id!r}: {warning_text(pairs)}", ClaimDefinitionWarning,
+                               file or claim.defined_at, int(line) if line.isdigit() else 0)

@@ -12,7 +12,9 @@ is proved only when its cost f is shown convex in w, term by term from the SymPy
 * u^T P u with u affine and P independent of w and PSD (x^T P x is convex for P PSD; a convex
   function of an affine map is convex); P = I gives ||u||^2;
 * t^k (k even > 0) and |t| of an affine scalar t; exp(g), g convex (exp is convex, non-decreasing);
-  max of convex terms; log(sum_k c_k exp(a_k)), c_k > 0, a_k affine (log-sum-exp of a_k + log c_k).
+  max of convex terms; log(sum_k c_k exp(a_k)), c_k > 0, a_k affine (log-sum-exp of a_k + log c_k);
+  the nodes logsumexp(v) of an affine vector v and softplus(t) = log(1 + e^t) of an affine scalar t
+  (log-sum-exp of (0, t)).
 
 PSD: a matrix symbol of domain spd, psd, diagonal_positive or diagonal_nonnegative, or of a constant
 domain whose exact member at the sizes has non-negative principal minors; I; c P with c >= 0;
@@ -35,7 +37,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from . import crosscheck
 from .claim import concrete_shape, variable_shape, variable_value
 from .evaluate import EXACT, evaluate
-from .nodes import DERIVATIVE_NODES
+from .nodes import DERIVATIVE_NODES, logsumexp, softplus
 
 PSD_DOMAINS = ("spd", "psd", "diagonal_positive", "diagonal_nonnegative")
 PD_DOMAINS = ("spd", "diagonal_positive")
@@ -155,6 +157,9 @@ def _convex(e, ctx) -> list[str]:
         return [r for a in e.args for r in _convex(a, ctx)] + [f"`{_show(e)}` is a max of convex terms."]
     if isinstance(e, sp.log):
         return _log_sum_exp(e, ctx)
+    if isinstance(e, (logsumexp, softplus)) and _is_affine(e.args[0], ctx):
+        return [f"`{_show(e)}` is log-sum-exp of an affine {'vector' if isinstance(e, logsumexp) else 'scalar and 0'} "
+                "(convex)."]
     raise _NotProved(f"no convexity rule matches the term `{_show(e)}` ({type(e).__name__} in {name})")
 
 

@@ -42,6 +42,7 @@ def mpmath_modules():
 
     return [{
         "sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)),
+        "softplus": lambda x: mpmath.log(1 + mpmath.exp(x)),
         "Heaviside": heaviside,
         "sign": mpmath.sign,
         "Max": lambda *a: max(a),
@@ -94,7 +95,7 @@ def mp_value(expr, values: dict | None = None, absorbed: list | None = None):
             v = unary[e.func](walk(e.args[0]))
         elif isinstance(e, (sp.Max, sp.Min)):
             v = (max if isinstance(e, sp.Max) else min)(walk(a) for a in e.args)
-        elif type(e).__name__ in funcs and len(e.args) == 1:  # sigmoid, Heaviside
+        elif type(e).__name__ in funcs and len(e.args) == 1:  # sigmoid, softplus, Heaviside
             v = funcs[type(e).__name__](walk(e.args[0]))
         else:
             v = sp.lambdify([], e, modules=mpmath_modules())()

@@ -22,7 +22,7 @@ from sympy.matrices.exceptions import NonInvertibleMatrixError
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ._errors import EvaluationError, ShapeMismatch
-from .nodes import Grad, Jacobian, ScalarGrad, is_scalar_variable, sigmoid
+from .nodes import Grad, Jacobian, ScalarGrad, is_scalar_variable, logsumexp, sigmoid, softmax, softplus
 
 
 @dataclass(frozen=True)
@@ -371,6 +371,9 @@ EXACT = Backend(
         sp.Max: sp.Max,
         sp.Min: sp.Min,
         sigmoid: sigmoid,
+        softplus: softplus,
+        logsumexp: lambda v: logsumexp(v).rewrite(sp.exp),
+        softmax: lambda v: softmax(v).rewrite(sp.exp),
         sp.Heaviside: sp.Heaviside,
     },
     is_matrix=lambda v: isinstance(v, sp.MatrixBase),
@@ -383,6 +386,7 @@ EXACT = Backend(
 def _jax_backend() -> Backend:
     import jax
     import jax.numpy as jnp
+    import jax.scipy.special
 
     def grad(f, point):
         return jax.grad(f)(point)
@@ -441,6 +445,9 @@ def _jax_backend() -> Backend:
             sp.Max: lambda *a: reduce(jnp.maximum, a),
             sp.Min: lambda *a: reduce(jnp.minimum, a),
             sigmoid: jax.nn.sigmoid,
+            softplus: jax.nn.softplus,
+            logsumexp: lambda v: jax.scipy.special.logsumexp(v),
+            softmax: lambda v: jax.nn.softmax(v, axis=0),
             sp.Heaviside: lambda x, h0=0.5: jnp.heaviside(x, h0),
         },
         is_matrix=lambda v: getattr(v, "ndim", 0) == 2,

@@ -30,10 +30,10 @@ import sympy as sp
 
 from ._errors import ShapeMismatch
 from .evaluate import Backend, _dims, _exact_checked, _square_only, evaluate
-from .nodes import sigmoid
+from .nodes import logsumexp, sigmoid, softmax, softplus
 
 DPS = 60  # working digits, as in reduce.exact_difference
-TRANSCENDENTAL = (sp.exp, sp.log, sp.tanh, sp.sin, sp.cos, sigmoid, sp.pi, sp.E)
+TRANSCENDENTAL = (sp.exp, sp.log, sp.tanh, sp.sin, sp.cos, sigmoid, softplus, logsumexp, softmax, sp.pi, sp.E)
 
 
 class Unsupported(Exception):
@@ -41,8 +41,9 @@ class Unsupported(Exception):
 
 
 def has_transcendental(*exprs) -> bool:
-    """Whether any expression applies exp, log, tanh, sin, cos or sigmoid, has pi or e, or a
-    power with a non-integer exponent: then its value at a rational member is not rational."""
+    """Whether any expression applies exp, log, tanh, sin, cos, sigmoid, softplus, logsumexp or
+    softmax, has pi or e, or a power with a non-integer exponent: then its value at a rational
+    member is not rational."""
     for e in exprs:
         e = sp.sympify(e, strict=True)
         if e.has(*TRANSCENDENTAL):
@@ -190,6 +191,7 @@ _tanh = _unary(lambda a: 1 - 2 / (iv.exp(2 * a) + 1), lambda a, v: 1 - v * v)
 _sin = _unary(iv.sin, lambda a, v: iv.cos(a))
 _cos = _unary(iv.cos, lambda a, v: -iv.sin(a))
 _sigmoid = _unary(lambda a: 1 / (1 + iv.exp(-a)), lambda a, v: v * (1 - v))
+_softplus = _unary(lambda a: iv.log(1 + iv.exp(a)), lambda a, v: 1 / (1 + iv.exp(-a)))
 _sign = _unary(_sign_value, lambda a, v: 0)
 
 
@@ -242,6 +244,16 @@ def _is_matrix(v) -> bool:
 
 def _sum(values):
     return reduce(operator.add, values, Dual(iv.mpf(0)))
+
+
+def _logsumexp(v):
+    return _log(_sum(_exp(x) for x in v.flat))
+
+
+def _softmax(v):
+    exps = [_exp(x) for x in v.flat]
+    total = _sum(exps)
+    return _matrix([[e / total] for e in exps])
 
 
 def _matmul(a, b):
@@ -405,6 +417,9 @@ MP = Backend(
         sp.Max: _max,
         sp.Min: _min,
         sigmoid: _sigmoid,
+        softplus: _softplus,
+        logsumexp: _logsumexp,
+        softmax: _softmax,
         sp.Heaviside: _heaviside,
     },
     is_matrix=_is_matrix,

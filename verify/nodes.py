@@ -19,7 +19,7 @@ the numeric path and against SymPy's derivative on the symbolic path, from one e
 from __future__ import annotations
 
 import sympy as sp
-from sympy.matrices.expressions.matexpr import MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 
 def is_scalar_variable(wrt) -> bool:
@@ -130,7 +130,11 @@ DERIVATIVE_NODES = (Grad, ScalarGrad, Jacobian)
 
 
 class sigmoid(sp.Function):
-    """The logistic function 1 / (1 + exp(-x))."""
+    """The logistic function 1 / (1 + exp(-x)).
+
+    An opaque node for printing and for the JAX lowering (`jax.nn.sigmoid`, stable for large |x|);
+    the symbolic path's reducers rewrite it as 1 / (1 + exp(-x)) (`definitions_in_exp`), so that
+    identities between sigmoid, exp, log and tanh reduce like the exp forms they stand for."""
 
     def fdiff(self, argindex=1):
         s = sigmoid(self.args[0])
@@ -139,9 +143,137 @@ class sigmoid(sp.Function):
     def _eval_rewrite_as_exp(self, x, **kwargs):
         return 1 / (1 + sp.exp(-x))
 
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _eval_is_positive(self):
+        # 1 / (1 + exp(-x)) lies in (0, 1) for every finite real x (sigmoid(-oo) = 0 is not positive)
+        return True if self.args[0].is_real else None
+
+    def _eval_is_finite(self):
+        return True if self.args[0].is_extended_real else None
+
     def _latex(self, printer, exp=None):
         tex = r"\sigma\left(%s\right)" % printer._print(self.args[0])
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+
+class softplus(sp.Function):
+    """log(1 + exp(x)), the smooth ReLU; its derivative is sigmoid(x).
+
+    Lowered to `jax.nn.softplus` (stable: no overflow of exp(x) for large x); the symbolic path's
+    reducers rewrite it as log(1 + exp(x))."""
+
+    def fdiff(self, argindex=1):
+        return sigmoid(self.args[0])
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return sp.log(1 + sp.exp(x))
+
+    def _eval_rewrite_as_log(self, x, **kwargs):
+        return sp.log(1 + sp.exp(x))
+
+    def _eval_evalf(self, prec):
+        return self.rewrite(sp.exp)._eval_evalf(prec)
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_real else None
+
+    def _eval_is_finite(self):
+        return True if self.args[0].is_real else None
+
+    def _latex(self, printer, exp=None):
+        tex = r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+
+def _column_vector(v, name: str):
+    """`v` as a SymPy matrix expression with one column, or a TypeError that says what to give."""
+    v = sp.sympify(v, strict=True)
+    shape = getattr(v, "shape", None) if getattr(v, "is_Matrix", False) else None
+    if shape is None:
+        raise TypeError(f"{name}: {v} is a scalar; {name} takes a column vector (an n x 1 matrix), e.g. "
+                        f"{name}(sp.MatrixSymbol('x', n, 1))")
+    cols = shape[1]
+    if not (isinstance(cols, (int, sp.Integer)) and int(cols) == 1):
+        rows = shape[0]
+        hint = " (a row vector: transpose it)" if isinstance(rows, (int, sp.Integer)) and int(rows) == 1 else ""
+        raise TypeError(f"{name}: {v} is {rows} x {cols}, not a column vector{hint}; {name} takes a column vector "
+                        "(an n x 1 matrix, with the 1 written literally)")
+    return v
+
+
+def _entries_of(v):
+    return list(v) if isinstance(v, sp.MatrixBase) else None
+
+
+class logsumexp(sp.Expr):
+    """log(sum_i exp(v_i)) of a column vector v: a scalar.
+
+    Lowered to `jax.scipy.special.logsumexp` (stable: the largest entry is subtracted first); the
+    exact backend builds log(exp(v_1) + ... + exp(v_n)) from the entries, so the symbolic path
+    reduces it as that exp/log form."""
+
+    is_commutative = True
+
+    def __new__(cls, v):
+        return super().__new__(cls, _column_vector(v, "logsumexp"))
+
+    arg = property(lambda self: self.args[0])
+
+    def doit(self, **hints):
+        return self
+
+    def _eval_rewrite_as_exp(self, v, **kwargs):
+        entries = _entries_of(v)
+        return self if entries is None else sp.log(sp.Add(*[sp.exp(e) for e in entries]))
+
+    def _eval_evalf(self, prec):
+        rewritten = self.rewrite(sp.exp)
+        return None if rewritten is self else rewritten._eval_evalf(prec)
+
+    def _eval_derivative(self, s):
+        entries = _entries_of(self.arg)
+        if entries is None:  # symbolic size: no entries to differentiate (the backends do it)
+            return sp.Derivative(self, s) if s in self.free_symbols else sp.Integer(0)
+        return sp.diff(self._eval_rewrite_as_exp(self.arg), s)
+
+    def _latex(self, printer, exp=None):
+        tex = r"\operatorname{logsumexp}\left(%s\right)" % printer._print(self.arg)
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+
+class softmax(MatrixExpr):
+    """exp(v) / sum_i exp(v_i) of a column vector v: a column vector of the same shape.
+
+    Lowered to `jax.nn.softmax(v, axis=0)` (stable: the largest entry is subtracted first); the
+    exact backend builds exp(v_i) / (exp(v_1) + ... + exp(v_n)) entry by entry, so the symbolic
+    path reduces it as that exp form."""
+
+    def __new__(cls, v):
+        return super().__new__(cls, _column_vector(v, "softmax"))
+
+    arg = property(lambda self: self.args[0])
+    shape = property(lambda self: self.args[0].shape)
+
+    def doit(self, **hints):
+        return self
+
+    def _entry(self, i, j, **kwargs):
+        return MatrixElement(self, i, j)
+
+    def _eval_rewrite_as_exp(self, v, **kwargs):
+        entries = _entries_of(v)
+        if entries is None:
+            return self
+        exps = [sp.exp(e) for e in entries]
+        return sp.ImmutableMatrix(len(exps), 1, [e / sp.Add(*exps) for e in exps])
+
+    def _latex(self, printer):
+        return r"\operatorname{softmax}\left(%s\right)" % printer._print(self.arg)
 
 
 def scalar(expr):

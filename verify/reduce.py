@@ -12,6 +12,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .crosscheck import mp_value, visibly_nonzero
+from .nodes import logsumexp, sigmoid, softplus
 
 
 def _exp_atoms_as_symbols(e):
@@ -73,6 +74,139 @@ def _rational_normal_form(e):
     return 0 if value == 0 else e
 
 
+# The nodes dlverify adds that stand for exp/log forms, and tanh: the exp/log route rewrites them
+# before it reduces (the first route keeps them as opaque atoms, which is what a network's chain
+# rule needs: the same sigmoid(z) on both sides cancels without unfolding it).
+DEFINITIONS = (sigmoid, softplus, logsumexp, sp.tanh)
+NODE_DEFINITIONS = (sigmoid, softplus, logsumexp)
+
+
+def definitions_in_exp(e, kinds=DEFINITIONS):
+    """`e` with sigmoid(x) as 1/(1 + exp(-x)), softplus(x) as log(1 + exp(x)), logsumexp of an
+    explicit vector as log(sum_i exp(v_i)) and tanh in exp (softmax is built in exp form by the
+    exact backend already)."""
+    e = sp.sympify(e, strict=True)
+    if not e.has(*kinds):
+        return e
+    return e.replace(lambda x: isinstance(x, kinds), lambda x: x.rewrite(sp.exp))
+
+
+def _exp_log_normal_form(e):
+    """Zero test for exp/log forms: sigmoid, softplus and tanh rewritten in exp, then rational
+    normal form where (a) exp(c*u) with rational c is a power of one positive symbol per u
+    (exp(t/2) and exp(t) share the symbol for exp(t/2): sigmoid(t) = (1 + tanh(t/2))/2 reduces),
+    (b) log of a positive constant times a product of powers of polynomials with positive
+    coefficients in positive symbols is split into the logs of the factors (log(exp(u)) = u,
+    log(1 + exp(t)) - log(1 + exp(-t)) = t), and (c) exp(k log z) = z^k for an integer k.
+
+    Sound: each rewrite is an identity on the real domain it is applied on (an exp atom is named
+    positive only for a real exponent; a log is split only when every factor is provably positive),
+    and independent symbols can only hide identities, never invent them."""
+    from sympy.polys.fields import sfield
+
+    e = definitions_in_exp(e)
+    if not e.has(sp.exp, sp.log):
+        return e
+    names: dict = {}
+    exp_of: dict = {}  # Dummy named exp(u) -> u (for log(exp(u)) = u)
+    log_of: dict = {}  # Dummy named log(z) -> z (for exp(k log z) = z^k)
+    denominators: dict = {}  # u -> lcm of the denominators of the c in every exp(c*u)
+
+    def name(func, args, **assumptions):
+        key = (func, args)
+        if key not in names:
+            names[key] = sp.Dummy("f", **assumptions)
+        return names[key]
+
+    def split(argument):
+        """The terms of an exp's (walked) argument as (rational coefficient, rest)."""
+        for term in sp.Add.make_args(sp.expand(argument)):
+            coeff, rest = term.as_coeff_Mul()
+            if not coeff.is_Rational:
+                coeff, rest = sp.Integer(1), term
+            yield coeff, rest
+
+    def exp_of_terms(argument, collect: bool):
+        factors = []
+        for coeff, rest in split(argument):
+            if rest in log_of and coeff.is_Integer:
+                factors.append(log_of[rest] ** int(coeff))
+            elif collect:
+                denominators[rest] = sp.ilcm(denominators.get(rest, 1), coeff.q)
+            else:
+                # the first walk saw this rest with every coefficient it has (so coeff * q is an
+                # integer) unless the rest holds a log or exp, which the two walks write differently:
+                # then exp of the whole term is its own symbol (sound, only less connected)
+                q = denominators.get(rest, 1)
+                power = coeff * q
+                if not power.is_Integer:
+                    q, power = coeff.q * q, coeff.p * q  # == rest / (coeff.q q) to the power coeff.p q
+                base = sp.expand(rest / q)
+                atom = name(sp.exp, (base,), positive=True) if base.is_extended_real else name(sp.exp, (base,))
+                exp_of.setdefault(atom, base)
+                factors.append(atom ** int(power))
+        return sp.Mul(*factors)
+
+    def log_of_constant(c):
+        out = []
+        for part, sign in ((c.p, 1), (c.q, -1)):
+            if part == 1:
+                continue
+            primes = sp.factorint(part, limit=10 ** 6)
+            for prime, k in primes.items():
+                atom = name(sp.log, (sp.Integer(prime),), positive=True)
+                log_of.setdefault(atom, sp.Integer(prime))
+                out.append(sign * k * atom)
+        return sp.Add(*out)
+
+    def positive_polynomial(f) -> bool:
+        poly = sp.Poly(f)
+        return (all(g.is_positive for g in poly.gens)
+                and all(c.is_Rational and c > 0 for c in poly.coeffs()))
+
+    def log_value(argument):
+        num, den = sp.fraction(sp.cancel(sp.together(argument)))
+        cn, fn = sp.factor_list(num)
+        cd, fd = sp.factor_list(den)
+        c = sp.Rational(cn) / sp.Rational(cd) if cn.is_Rational and cd.is_Rational else None
+        factors = [(f, k) for f, k in fn] + [(f, -k) for f, k in fd]
+        if c is None or not c > 0 or not all(positive_polynomial(f) for f, _ in factors):
+            atom = name(sp.log, (sp.expand(argument),))
+            log_of.setdefault(atom, argument)
+            return atom
+        out = [log_of_constant(c)]
+        for f, k in factors:
+            if f in exp_of:
+                out.append(k * exp_of[f])
+            else:
+                atom = name(sp.log, (sp.expand(f),), real=True)
+                log_of.setdefault(atom, f)
+                out.append(k * atom)
+        return sp.Add(*out)
+
+    def walk(x, collect: bool):
+        if x.is_Atom:
+            return x
+        args = [walk(a, collect) for a in x.args]
+        if isinstance(x, (sp.Add, sp.Mul)) or (isinstance(x, sp.Pow) and x.exp.is_Integer):
+            return x.func(*args)
+        if x.func is sp.exp:
+            return exp_of_terms(args[0], collect)
+        if x.func is sp.log and not collect:
+            return log_value(args[0])
+        return name(x.func, tuple(sp.expand(a) for a in args))
+
+    # two walks: the first finds every exp(c*u), so that the second names each u once, with the
+    # power of its symbol that every c needs
+    walk(e, collect=True)
+    names.clear(), exp_of.clear(), log_of.clear()
+    reduced = walk(e, collect=False)
+    if not reduced.free_symbols:
+        return sp.nsimplify(reduced) if reduced.is_Float else reduced
+    _, value = sfield(reduced)
+    return 0 if value == 0 else e
+
+
 # (name, routine, time slice): the routines run in this order, each to its end.  There are no time
 # slices (None): a route chosen by which routine finished first in so many seconds would depend on
 # the machine's load, and the same claim would get another proof step, or another verdict, on a
@@ -80,9 +214,17 @@ def _rational_normal_form(e):
 CHEAP_REDUCERS = (
     ("rational normal form over function atoms", _rational_normal_form, None),
     ("exp atoms as positive symbols, then cancel", _exp_atoms_as_symbols, None),
+    ("sigmoid, softplus and tanh in exp; exp/log normal form", _exp_log_normal_form, None),
 )
+
+
+def _simplify(e):
+    """`simplify` of `e` with dlverify's nodes in their exp/log form (simplify knows exp, not sigmoid)."""
+    return sp.simplify(definitions_in_exp(e, NODE_DEFINITIONS))
+
+
 # simplify is the last resort
-COSTLY_REDUCERS = (("simplify", sp.simplify, None),)
+COSTLY_REDUCERS = (("simplify", _simplify, None),)
 
 
 class _SliceOver(Exception):

@@ -17,6 +17,7 @@ from .claim import DEFAULT_ATOL, DEFAULT_RTOL, Algorithmic, Claim, Expectation, 
 from .conditioning import tolerance_text
 from .runner import ClaimResult
 from .texprint import CONVENTION, claim_latex, fit, printer_for, statement_latex
+from .trivial import describe, trivially_true
 
 SCHEMA_VERSION = 1
 LAYOUT = ("Gradients of a scalar have the shape of the variable (denominator layout); the Jacobian of a "
@@ -135,6 +136,17 @@ def cached_statement_tex(claim: Claim, store=None) -> StatementTex:
     return made
 
 
+def trivially_true_block(claim: Claim) -> list[str]:
+    """A warning block for a claim whose two sides SymPy built as one expression (verify.trivial);
+    [] for every other claim."""
+    pairs = trivially_true(claim)
+    if not pairs:
+        return []
+    text = "; ".join(describe(p) for p in pairs)
+    return [f"> **Warning: trivially true as built.** {text[0].upper() + text[1:]}. The verdict is about that "
+            "comparison, not about the notes' statement; see docs/writing-claims.md.", ""]
+
+
 def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store=None) -> str:
     """The proof report of `result`; `store` (a ResultCache) keeps the printed statement."""
     c = result.claim
@@ -142,8 +154,9 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
     body, note, where, entrywise = cached_statement_tex(c, store)
     lines = [f"# {c.title}", "",
              f"`{c.id}` | verdict: **{result.verdict}** | expected: {c.expect} | kind: {c.kind}"
-             + (" | **matches expectation**" if result.matches_expectation else " | **DOES NOT MATCH EXPECTATION**"), "",
-             f"**Source:** {c.source}", ""]
+             + (" | **matches expectation**" if result.matches_expectation else " | **DOES NOT MATCH EXPECTATION**"), ""]
+    lines += trivially_true_block(c)  # right under the verdict line
+    lines += [f"**Source:** {c.source}", ""]
     if c.expect == "fails":
         lines += ["**Erratum.** The notes state this incorrectly; it is encoded as written and must be refuted."
                   + (f" The correction is [`{c.correction}`](../{c.correction.split('.')[0]}/{c.correction}.md)."

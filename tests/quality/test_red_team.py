@@ -47,7 +47,8 @@ import pytest
 import sympy as sp
 
 from verify import (Algorithmic, Claim, ClaimDefinitionError, Derivation, Expectation, Grad, Gradient, Identity,
-                    Jacobian, Minimiser, Property, Shape, domains, scalar, sigmoid)
+                    Jacobian, Minimiser, Property, Shape, domains, logsumexp, scalar, sigmoid, softmax as softmax_node,
+                    softplus)
 from verify.runner import check_claim, run_claims
 
 SOURCE = "tests/quality (red team)"
@@ -77,10 +78,12 @@ D_SHAPE = "Shape(expected=...) is not checked on the symbolic path"
 D_FAR = "false only far out in the domain (|t| > 10): small exact and N(0, 1) instances miss it"
 D_LINE_SEARCH = "exact line search proved through phi'(eta) (no closed form): the shortcut must not overreach"
 D_SCALAR = "a plain scalar symbol (sp.Symbol) as the variable of Gradient, Grad, Jacobian and Minimiser"
+D_EXP_LOG = ("exp/log normal form (sigmoid, softplus, logsumexp, softmax rewritten in exp; exp(c u) for rational c "
+             "as powers of one symbol; logs of positive factors split; exp(k log z) = z^k): must not overreach")
 GUARD = "regression guard (paths that refuted these before the fixes; they must keep doing so)"
 DEFECT_ORDER = [D_EXP_ATOMS, D_ORTHOGONAL, D_PSD_NONSYM, D_POSITIVE, D_MIN_GLOBAL, D_MIN_SCALE, D_NO_CASES,
                 D_CEILING, D_SUBFAMILY, D_ANY_RANK, D_RECT_TRACE, D_JAC_MATRIX, D_ENTRYWISE, D_NO_EXACT,
-                D_LOCAL_MIN, D_SCOPE, D_SHAPE, D_FAR, D_LINE_SEARCH, D_SCALAR, GUARD]
+                D_LOCAL_MIN, D_SCOPE, D_SHAPE, D_FAR, D_LINE_SEARCH, D_SCALAR, D_EXP_LOG, GUARD]
 
 
 @dataclass(frozen=True)
@@ -357,6 +360,141 @@ def _(cid):
 def _(cid):
     return dict(title="exp(a) exp(b) = exp(a b)", statement=Identity(sp.exp(a_) * sp.exp(b_), sp.exp(a_ * b_)),
                 domain={a_: R(), b_: R()})
+
+
+# =================================================================================================
+# exp/log forms: sigmoid, softplus, logsumexp and softmax nodes, reduced as the exp/log forms they
+# stand for (verify.reduce._exp_log_normal_form); each case is one slip that route could wrongly close
+# =================================================================================================
+
+w11 = sp.MatrixSymbol("w", 1, 1)
+ONES3 = sp.OneMatrix(n, 1)
+
+
+@case("explog", "sigmoid_derivative_plus", defect=D_EXP_LOG,
+      aims="Gradient of the sigmoid node (fdiff s(1 - s)) against s(1 + s): the rewrite must not merge the signs")
+def _(cid):
+    s1 = sigmoid(w11[0, 0])
+    return dict(title="sigmoid'(w) = sigmoid(w) (1 + sigmoid(w))",
+                statement=Gradient(s1, w11, sp.ImmutableMatrix([[s1 * (1 + s1)]])), domain={w11: V()})
+
+
+@case("explog", "softplus_derivative_mirror", defect=D_EXP_LOG,
+      aims="softplus node: its derivative is sigmoid(w), not sigmoid(-w) (exp(w) and exp(-w) share one symbol)")
+def _(cid):
+    return dict(title="softplus'(w) = sigmoid(-w)",
+                statement=Gradient(softplus(w11[0, 0]), w11, sp.ImmutableMatrix([[sigmoid(-w11[0, 0])]])),
+                domain={w11: V()})
+
+
+@case("explog", "softplus_log_sigmoid_sign", defect=D_EXP_LOG,
+      aims="log of a sigmoid split into logs of positive factors: softplus(-t) = -log sigmoid(t), not sigmoid(-t)")
+def _(cid):
+    return dict(title="softplus(-t) = -log sigmoid(-t)", statement=Identity(softplus(-t), -sp.log(sigmoid(-t))),
+                domain={t: R()})
+
+
+@case("explog", "log_sigmoid_ratio_sign", defect=D_EXP_LOG,
+      aims="log sigmoid(t) - log sigmoid(-t) = t: the monomial exp(t) pulled out of 1 + exp(t); the sign of t")
+def _(cid):
+    return dict(title="log sigmoid(t) - log sigmoid(-t) = -t",
+                statement=Identity(sp.log(sigmoid(t)) - sp.log(sigmoid(-t)), -t), domain={t: R()})
+
+
+@case("explog", "sigmoid_tanh_third", defect=D_EXP_LOG,
+      aims="rational exponents: exp(t/3) and exp(t) share the symbol exp(t/6) with their own powers; "
+           "sigmoid(t) = (1 + tanh(t/2))/2, not tanh(t/3)")
+def _(cid):
+    return dict(title="sigmoid(t) = (1 + tanh(t/3)) / 2", statement=Identity(sigmoid(t), (1 + sp.tanh(t / 3)) / 2),
+                domain={t: R()})
+
+
+@case("explog", "lse_pair_factor", defect=D_EXP_LOG,
+      aims="log of a sum of exps factored: e^t + e^-t = e^t (1 + e^-2t), not e^t (1 + e^-t)")
+def _(cid):
+    return dict(title="log(e^t + e^-t) = t + log(1 + e^-t)",
+                statement=Identity(sp.log(sp.exp(t) + sp.exp(-t)), t + sp.log(1 + sp.exp(-t))), domain={t: R()})
+
+
+@case("explog", "exp_of_half_log", defect=D_EXP_LOG,
+      aims="exp(k log z) = z^k only for an integer k: exp(log(1 + e^t) / 2) is a square root")
+def _(cid):
+    return dict(title="exp(log(1 + e^t) / 2) = 1 + e^t",
+                statement=Identity(sp.exp(sp.log(1 + sp.exp(t)) / 2), 1 + sp.exp(t)), domain={t: R()})
+
+
+@case("explog", "lse_shift_missing", defect=D_EXP_LOG,
+      aims="logsumexp node (exact backend: log of a sum of exps; factor e^c split off): the shift c is dropped")
+def _(cid):
+    return dict(title="logsumexp(x + c 1) = logsumexp(x)", statement=Identity(logsumexp(x + u * ONES3), logsumexp(x)),
+                domain={x: V(), u: R()}, sizes=N3)
+
+
+@case("explog", "lse_shift_times_n", defect=D_EXP_LOG,
+      aims="logsumexp node: the shift comes out once, not n times (log of c times a positive sum)")
+def _(cid):
+    return dict(title="logsumexp(x + c 1) = logsumexp(x) + n c",
+                statement=Identity(logsumexp(x + u * ONES3), logsumexp(x) + 3 * u), domain={x: V(), u: R()},
+                sizes=N3)
+
+
+@case("explog", "softmax_shift_scaled", defect=D_EXP_LOG,
+      aims="softmax node: a constant shift cancels (e^c in numerator and denominator), it does not scale")
+def _(cid):
+    return dict(title="softmax(x + c 1) = e^c softmax(x)",
+                statement=Identity(softmax_node(x + u * ONES3), sp.exp(u) * softmax_node(x)), domain={x: V(), u: R()},
+                sizes=N3)
+
+
+@case("explog", "softmax_vector_shift", defect=D_EXP_LOG,
+      aims="softmax node: only a constant shift is free; a shift by another vector y changes the distribution")
+def _(cid):
+    return dict(title="softmax(x + y) = softmax(x)", statement=Identity(softmax_node(x + y), softmax_node(x)),
+                domain={x: V(), y: V()}, sizes=N3)
+
+
+@case("explog", "softmax_jacobian_sign", defect=D_EXP_LOG,
+      aims="Jacobian of the softmax node (exact backend and jacrev of jax.nn.softmax): diag(s) - s s^T, not + s s^T")
+def _(cid):
+    sm = softmax_node(x)
+    return dict(title="d softmax / dx = diag(s) + s s^T", statement=Gradient(sm, x, sp.DiagMatrix(sm) + sm * sm.T),
+                domain={x: V()}, sizes=N3)
+
+
+@case("explog", "lse_gradient_unnormalised", defect=D_EXP_LOG,
+      aims="gradient of the logsumexp node: softmax(x), not exp(x) (the normaliser dropped)")
+def _(cid):
+    return dict(title="grad logsumexp(x) = exp(x)", statement=Gradient(logsumexp(x), x, x.applyfunc(sp.exp)),
+                domain={x: V()}, sizes=N3)
+
+
+@case("explog", "softplus_above_abs", defect=D_EXP_LOG,
+      aims="softplus node's assumptions (positive): softplus(t) >= max(0, t), but not >= |t| (t = -2)")
+def _(cid):
+    return dict(title="softplus(t) >= |t|", statement=Property(softplus(t) - sp.Abs(t), "nonnegative"),
+                domain={t: R()})
+
+
+@case("explog", "sigmoid_at_least_one", defect=D_EXP_LOG,
+      aims="sigmoid node's assumptions (positive, real): positive is not >= 1")
+def _(cid):
+    return dict(title="sigmoid(t) >= 1", statement=Property(sigmoid(t) - 1, "nonnegative"), domain={t: R()})
+
+
+@case("explog", "softplus_of_concave_stationary", defect=D_EXP_LOG,
+      aims="convexity rule for the softplus node needs an affine argument: softplus(-w^2) is stationary at 0, "
+           "a maximum")
+def _(cid):
+    return dict(title="0 minimises softplus(-w^2)", statement=Minimiser(softplus(-w11[0, 0] ** 2), w11,
+                                                                       sp.ZeroMatrix(1, 1)), domain={w11: V()})
+
+
+@case("explog", "negative_logsumexp_stationary", defect=D_EXP_LOG,
+      aims="convexity rule for the logsumexp node: -logsumexp is concave; (w, -w) stationary at 0, a maximum")
+def _(cid):
+    return dict(title="0 minimises -logsumexp(w, -w)",
+                statement=Minimiser(-logsumexp(sp.ImmutableMatrix([w11[0, 0], -w11[0, 0]])), w11, sp.ZeroMatrix(1, 1)),
+                domain={w11: V()})
 
 
 # =================================================================================================
