@@ -50,9 +50,16 @@ def _bayes(sizes):
 
 
 def _bayes_names(sizes):
-    """Row and column totals are the marginals Pr(A = i) and Pr(B = j) (1-based, as the report indexes)."""
+    """The report's names (1-based, as it indexes entries): row and column totals are the marginals
+    Pr(A = i) and Pr(B = j), a cell over its column total the posterior Pr(A = i | B = j), over its
+    row total the likelihood Pr(B = j | A = i); the where-lines define each from the table."""
     k, l = sizes["K"], sizes["L"]
-    names = {marginal_b(j, k): r"\Pr(B = %d)" % (j + 1) for j in range(l)}
+    names = {}
+    for i in range(k):
+        for j in range(l):
+            names[P[i, j] / marginal_b(j, k)] = r"\Pr(A = %d \mid B = %d)" % (i + 1, j + 1)
+            names[likelihood(i, j, k, l)] = r"\Pr(B = %d \mid A = %d)" % (j + 1, i + 1)
+    names.update({marginal_b(j, k): r"\Pr(B = %d)" % (j + 1) for j in range(l)})
     names.update({marginal_a(i, l): r"\Pr(A = %d)" % (i + 1) for i in range(k)})
     return names
 

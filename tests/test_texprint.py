@@ -389,8 +389,12 @@ def test_headline_statements(printed, cid):
 
 def test_headline_builders_read_with_their_names(printed):
     bayes = printed["probability.bayes.rule"]
-    assert bayes.display.startswith(r"\left[\begin{matrix}\frac{P_{1,1}}{\Pr(B = 1)} & \frac{P_{1,2}}{\Pr(B = 2)}")
-    assert bayes.where == (r"\Pr(B = 1) = P_{1,1} + P_{2,1}", r"\Pr(B = 2) = P_{1,2} + P_{2,2}")
+    # posterior = likelihood * prior / evidence, each named and defined from the table on a where line
+    assert bayes.display.startswith(r"\left[\begin{matrix}\Pr(A = 1 \mid B = 1) & \Pr(A = 1 \mid B = 2)")
+    assert r"= \left[\begin{matrix}\frac{\Pr(B = 1 \mid A = 1) \Pr(A = 1)}{\Pr(B = 1)} & " in bayes.display
+    assert r"\Pr(A = 1 \mid B = 1) = \frac{P_{1,1}}{\Pr(B = 1)}" in bayes.where
+    assert r"\Pr(B = 1 \mid A = 1) = \frac{P_{1,1}}{\Pr(A = 1)}" in bayes.where
+    assert r"\Pr(A = 1) = P_{1,1} + P_{1,2}" in bayes.where and r"\Pr(B = 2) = P_{1,2} + P_{2,2}" in bayes.where
     trick = printed["rl.pg.log_derivative_trick"]
     steps = trick.display.split(r" \\ &= ")
     assert steps[0] == r"\begin{aligned} &\nabla_{\theta} J\left(\theta\right)" and len(steps) == 4
@@ -406,3 +410,17 @@ def test_headline_builders_read_with_their_names(printed):
     for cid in ("nn.backprop.da_prev", "nn.backprop.dw", "nn.backprop.db", "nn.backprop.input_gradient",
                 "nn.backprop.bias_gradient", "nn.backprop.output_delta"):
         assert r"\nabla" in printed[cid].display and len(printed[cid].display) < 200, cid
+
+
+def test_a_product_built_unevaluated_is_not_printed_under_the_name_of_its_cancelled_form():
+    # (a / s) * s / t built unevaluated must print as written: naming a / t must not capture it,
+    # or the report would show the posterior where the check compares likelihood * prior / evidence.
+    # Entries of a matrix symbol are new (equal, not identical) objects on every call, as in a builder.
+    P = sp.MatrixSymbol("P", 2, 2)
+    row = lambda: P[0, 0] + P[0, 1]  # noqa: E731
+    col = lambda: P[0, 0] + P[1, 0]  # noqa: E731
+    product = sp.Mul(P[0, 0] / row(), row(), 1 / col(), evaluate=False)
+    names = {P[0, 0] / col(): "Q", P[0, 0] / row(): "R", row(): "S", col(): "T"}
+    printed = claim_latex(product, names)
+    assert "Q" not in printed and "R" in printed, printed
+    assert claim_latex(P[0, 0] / col(), names) == "Q"  # the control: the cancelled form itself is named

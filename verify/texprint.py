@@ -109,8 +109,13 @@ def _canonical(expr, memo):
         args = [_canonical(a, memo) for a in expr.args]
         if isinstance(expr, sp.Transpose):
             out = args[0].T
-        elif all(a is b for a, b in zip(args, expr.args)):
+        elif all(a == b for a, b in zip(args, expr.args)):
             out = expr
+        elif isinstance(expr, (sp.Add, sp.Mul, sp.Pow)):
+            # rebuilt as written: an evaluating constructor would cancel a product built unevaluated
+            # on purpose (likelihood * prior / evidence), and the printer would then show it under
+            # the name of the cancelled form: a formula other than the one checked
+            out = expr.func(*args, evaluate=False)
         else:
             out = expr.func(*args)
     memo[expr] = out
