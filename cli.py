@@ -30,6 +30,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Check the mathematics of deep learning: SymPy proofs, JAX autodiff on random instances, "
                        "and a Markdown proof report per claim.")
 
+# files beside a reports folder's README.md that its index links to when they are there
+COMPANIONS = ("mutation.md", "seed-sweep.md")
+
 ClaimsOpt = Annotated[Optional[List[Path]], typer.Option(
     "--claims", help="A claim file or folder of your own. Repeatable. Claim files are Python and run with your "
                      "rights, as pytest's conftest.py files do: load only files you trust. Only these claims are "
@@ -174,7 +177,8 @@ def run(
                         records[r.id] = report.record(r)
                         _write_atomic(reports / "results.json",
                                       report.results_json(records.values(), seed=seed, instances=instances))
-                        _write_atomic(reports / "README.md", report.index_markdown(list(records.values())))
+                        _write_atomic(reports / "README.md", report.index_markdown(
+                            list(records.values()), companions=[n for n in COMPANIONS if (reports / n).exists()]))
                         _remove_stale(reports, ids)
                     done.append(r)
                 flag = "   " if r.matches_expectation else "!! "
@@ -284,9 +288,10 @@ def show(
         return
     from verify.report import statement_tex
 
-    body, note = statement_tex(c)
+    shown = statement_tex(c)
+    where = "".join(f"where $$ {w} $$\n" for w in shown.where)
     typer.echo(f"{c.title}\n{c.id} ({c.kind}, expected: {c.expect})\nsource: {c.source}\ndefined at: {c.defined_at}\n"
-               f"\n$$ {body} $$\n{note}\n\n{c.notes}\n\nNo report yet: run 'dlverify run {c.id}'.")
+               f"\n$$ {shown.display} $$\n{where}{shown.note}\n\n{c.notes}\n\nNo report yet: run 'dlverify run {c.id}'.")
 
 
 @app.command()

@@ -29,6 +29,13 @@ def gaussian_gram(sizes):
         points, points, lambda i, j: sp.exp(-squared_distance(i, j, dim) / (2 * sigma**2)))
 
 
+def _gram_names(sizes):
+    """The squared distances by name, ||x_i - x_j||^2, x_i the i-th column (1-based)."""
+    points, dim = sizes["N"], sizes["d"]
+    return {squared_distance(i, j, dim): r"\left\|x_{%d} - x_{%d}\right\|^{2}" % (i + 1, j + 1)
+            for i in range(points) for j in range(points) if i != j}
+
+
 mercer_psd = Claim(
     id="classical_ml.kernel.mercer_psd",
     title="The Gaussian (RBF) kernel's Gram matrix is positive semi-definite",
@@ -36,6 +43,7 @@ mercer_psd = Claim(
     statement=lambda sizes: Property(gaussian_gram(sizes), relation="psd"),
     domain={X: domains.general(), sigma: domains.positive(0.2, 5.0)},
     sizes={N: (2, 6), d: (1, 3)},
+    tex_names=_gram_names,
     notes=(
         "N points x_1..x_N in R^d are the columns of X; the Gram matrix has entries "
         "exp(-||x_i - x_j||^2 / (2 sigma^2)) with bandwidth sigma > 0. Mercer's condition, as the "

@@ -143,6 +143,12 @@ BATCH_PRE = W.T * A + b * sp.OneMatrix(1, m)        # Z^{[i]} = W^T A + b broadc
 DZ_BATCH = Grad(batch_downstream(Z), Z, at=BATCH_PRE)
 J_BATCH = batch_downstream(BATCH_PRE)
 
+# How the reports write the network: the downstream loss as J (defined on a where line), the activation
+# of layer k as x^{(k)} and the output pre-activation as z^{(L)}.
+SINGLE_NAMES = {downstream(z): "J"}
+BATCH_NAMES = {batch_downstream(Z): "J"}
+ACTIVATION_NAMES = {after_activation(xk): "J", "xk": r"x^{(k)}"}
+
 NET_DOMAIN = {x: domains.vector(), W: domains.general(), b: domains.vector(),
               V: domains.general(), c: domains.vector(), U: domains.general(),
               e: domains.vector(), y: _unit_entries()}
@@ -177,6 +183,7 @@ activation_jacobian_diagonal = Claim(
     statement=activation_chain(sigmoid, sigmoid_prime),
     domain={**{k: v for k, v in NET_DOMAIN.items() if k not in (x, W, b)}, z: domains.vector()},
     sizes={n1: (1, 4), n2: (1, 3), n3: (1, 3)},
+    tex_names=ACTIVATION_NAMES,
     symbolic_sizes=({"n1": 2, "n2": 2, "n3": 2},),
     notes=(
         "Encoded as a derivation so that the diagonal Jacobian is tested inside backpropagation "
@@ -200,6 +207,7 @@ weight_gradient_outer = Claim(
     statement=Gradient(f=J_SINGLE, wrt=W, claimed=x * DZ_SINGLE.T),
     domain=NET_DOMAIN,
     sizes=LAYER_SIZES,
+    tex_names=SINGLE_NAMES,
     symbolic_sizes=SYMBOLIC_LAYER,
     notes=(
         "Forward pass z = W^T x + b with W of shape n_(k-1) x n_k, so z_j = sum_i W_ij x_i + b_j "
@@ -219,6 +227,7 @@ input_gradient_transpose = Claim(
     statement=Gradient(f=J_SINGLE, wrt=x, claimed=W.T * DZ_SINGLE),
     domain=NET_DOMAIN,
     sizes=LAYER_SIZES,
+    tex_names=SINGLE_NAMES,
     symbolic_sizes=SYMBOLIC_LAYER,
     expect="fails",
     correction="nn.backprop.input_gradient",
@@ -239,6 +248,7 @@ input_gradient = Claim(
     statement=Gradient(f=J_SINGLE, wrt=x, claimed=W * DZ_SINGLE),
     domain=NET_DOMAIN,
     sizes=LAYER_SIZES,
+    tex_names=SINGLE_NAMES,
     symbolic_sizes=SYMBOLIC_LAYER,
     notes=(
         "Correction of nn.backprop.input_gradient_transpose. With z = W^T x + b the Jacobian "
@@ -254,6 +264,7 @@ weight_gradient_unit_factor = Claim(
     statement=Gradient(f=J_SINGLE, wrt=W, claimed=sp.OneMatrix(n0, 1) * DZ_SINGLE.T),
     domain=NET_DOMAIN,
     sizes=LAYER_SIZES,
+    tex_names=SINGLE_NAMES,
     symbolic_sizes=SYMBOLIC_LAYER,
     expect="fails",
     correction="nn.backprop.bias_gradient",
@@ -274,6 +285,7 @@ bias_gradient = Claim(
     statement=Gradient(f=J_SINGLE, wrt=b, claimed=DZ_SINGLE),
     domain=NET_DOMAIN,
     sizes=LAYER_SIZES,
+    tex_names=SINGLE_NAMES,
     symbolic_sizes=SYMBOLIC_LAYER,
     notes=(
         "Correction of nn.backprop.weight_gradient_unit_factor: dz_j / db_j = 1 and dz_j / db_l "
@@ -300,6 +312,7 @@ da_prev_transpose = Claim(
     statement=Gradient(f=J_BATCH, wrt=A, claimed=W.T * DZ_BATCH),
     domain=BATCH_DOMAIN,
     sizes=BATCH_SIZES,
+    tex_names=BATCH_NAMES,
     symbolic_sizes=SYMBOLIC_BATCH,
     expect="fails",
     correction="nn.backprop.da_prev",
@@ -317,6 +330,7 @@ da_prev = Claim(
     statement=Gradient(f=J_BATCH, wrt=A, claimed=W * DZ_BATCH),
     domain=BATCH_DOMAIN,
     sizes=BATCH_SIZES,
+    tex_names=BATCH_NAMES,
     symbolic_sizes=SYMBOLIC_BATCH,
     notes=BATCH_NOTES + "Correction of nn.backprop.da_prev_transpose; the result has the shape of A.",
 )
@@ -328,6 +342,7 @@ dw_shape = Claim(
     statement=Gradient(f=J_BATCH, wrt=W, claimed=DZ_BATCH * A),
     domain=BATCH_DOMAIN,
     sizes=BATCH_SIZES,
+    tex_names=BATCH_NAMES,
     symbolic_sizes=SYMBOLIC_BATCH,
     expect="fails",
     correction="nn.backprop.dw",
@@ -345,6 +360,7 @@ dw = Claim(
     statement=Gradient(f=J_BATCH, wrt=W, claimed=A * DZ_BATCH.T),
     domain=BATCH_DOMAIN,
     sizes=BATCH_SIZES,
+    tex_names=BATCH_NAMES,
     symbolic_sizes=SYMBOLIC_BATCH,
     notes=BATCH_NOTES + (
         "Correction of nn.backprop.dw_shape: the batch version of nn.backprop.weight_gradient_outer, "
@@ -360,6 +376,7 @@ db_sum = Claim(
     domain=BATCH_DOMAIN,
     # A batch proper: with m = 1 the printed rule is right (dZ is then a single column).
     sizes={**BATCH_SIZES, m: (2, 4)},
+    tex_names=BATCH_NAMES,
     symbolic_sizes=SYMBOLIC_BATCH,
     expect="fails",
     correction="nn.backprop.db",
@@ -377,6 +394,7 @@ db = Claim(
     statement=Gradient(f=J_BATCH, wrt=b, claimed=DZ_BATCH * sp.OneMatrix(m, 1)),
     domain=BATCH_DOMAIN,
     sizes=BATCH_SIZES,
+    tex_names=BATCH_NAMES,
     symbolic_sizes=SYMBOLIC_BATCH,
     notes=BATCH_NOTES + "Correction of nn.backprop.db_sum; 1_m is the column of m ones.",
 )
@@ -393,6 +411,7 @@ output_delta = Claim(
     statement=Gradient(f=bce(zo, y), wrt=zo, claimed=zo.applyfunc(sigmoid) - y),
     domain={zo: domains.vector(), y: _unit_entries()},
     sizes={n3: (1, 4)},
+    tex_names={bce(zo, y): "J", "zo": r"z^{(L)}"},
     notes=(
         "The cost of one example is the sum over the K outputs of the binary cross-entropy "
         "-[y log a + (1 - y) log(1 - a)] with a = sigmoid(z), z the output pre-activation "

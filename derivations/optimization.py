@@ -106,6 +106,7 @@ quadratic_step = Claim(
     statement=Minimiser(f=along_ray(step), wrt=step, point=exact_step),
     domain={A: domains.spd(), b: domains.vector(), theta: domains.vector(), step: domains.general()},
     sizes={n: (1, 4)},
+    tex_names={g_quad: "g", quadratic(theta): "C"},
     notes=(
         "C(theta) = 1/2 theta^T A theta - b^T theta with A SPD; g = grad C(theta) = A theta - b "
         "(taken by autodiff / sympy.diff here, not written out). Along the ray theta - eta g the "

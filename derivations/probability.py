@@ -49,6 +49,21 @@ def _bayes(sizes):
     return Identity(posterior_by_conditioning(sizes), via_rule)
 
 
+def _bayes_names(sizes):
+    """The report's names (1-based, as it indexes entries): row and column totals are the marginals
+    Pr(A = i) and Pr(B = j), a cell over its column total the posterior Pr(A = i | B = j), over its
+    row total the likelihood Pr(B = j | A = i); the where-lines define each from the table."""
+    k, l = sizes["K"], sizes["L"]
+    names = {}
+    for i in range(k):
+        for j in range(l):
+            names[P[i, j] / marginal_b(j, k)] = r"\Pr(A = %d \mid B = %d)" % (i + 1, j + 1)
+            names[likelihood(i, j, k, l)] = r"\Pr(B = %d \mid A = %d)" % (j + 1, i + 1)
+    names.update({marginal_b(j, k): r"\Pr(B = %d)" % (j + 1) for j in range(l)})
+    names.update({marginal_a(i, l): r"\Pr(A = %d)" % (i + 1) for i in range(k)})
+    return names
+
+
 bayes_rule = Claim(
     id="probability.bayes.rule",
     title="Bayes' rule: posterior equals likelihood times prior over evidence",
@@ -56,6 +71,7 @@ bayes_rule = Claim(
     statement=_bayes,
     domain={P: domains.joint_pmf()},
     sizes={K: (2, 4), L: (2, 4)},
+    tex_names=_bayes_names,
     symbolic_sizes=({"K": 2, "L": 2},),
     notes=(
         "A takes K values and B takes L values; P is their joint table, P[i, j] = Pr(A=i, B=j). "

@@ -130,6 +130,7 @@ ridge_unpenalized_intercept = Claim(
             e1: domains.constant(_first_unit, "the first unit vector"),
             ones: domains.constant(lambda shape: np.ones(shape), "the vector of ones")},
     sizes={m: (1, 5), n: (2, 4)},
+    tex_names={Ip: "I'"},
     symbolic_sizes=({"m": 3, "n": 2},),
     notes=(
         "The design matrix has a leading column of ones; the cost is ||X theta - y||^2 plus lam "
@@ -421,6 +422,7 @@ stationary_sign_error = Claim(
                         cases=SIGN_CASES),
     domain=FAR_DOMAIN,
     sizes={n: (1, 4)},
+    tex_names={wstar_far: r"w^{*}"},
     symbolic_sizes=({"n": 1},),
     expect="fails",
     correction="regularization.l1.stationary_point",
@@ -446,6 +448,7 @@ l1_stationary_point = Claim(
                         cases=SIGN_CASES),
     domain=FAR_DOMAIN,
     sizes={n: (1, 4)},
+    tex_names={wstar_far: r"w^{*}"},
     symbolic_sizes=({"n": 1},),
     notes=(
         "Correction of the notes' sign: solving h_i (w_i - w*_i) + alpha sign(w_i) = 0 gives "

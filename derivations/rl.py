@@ -61,6 +61,19 @@ def _matsum(terms):
     return sp.MatAdd(*terms) if len(terms) > 1 else terms[0]
 
 
+def _mdp_names(sizes, selectors: bool = False):
+    """How the reports write the MDP: p(tau_k) for the probability of the k-th trajectory (in the order
+    of `trajectories`), pi(a | s) for the policy (1-based), and E_k for the matrix placing block k."""
+    actions = sizes["A"]
+    taus = trajectories(sizes)
+    names = {trajectory_probability(tau, actions): r"p(\tau_{%d})" % (k + 1) for k, tau in enumerate(taus)}
+    names.update({policy(s, a, actions): r"\pi(%d \mid %d)" % (a + 1, s + 1)
+                  for s in range(sizes["S"]) for a in range(actions)})
+    if selectors:
+        names.update({_block_selector(k, len(taus), actions): r"E_{%d}" % (k + 1) for k in range(len(taus))})
+    return names
+
+
 # --- the log-derivative trick ---------------------------------------------------------------------
 
 
@@ -94,6 +107,7 @@ log_derivative_trick = Claim(
     statement=_log_derivative_trick,
     domain=MDP_DOMAIN,
     sizes=MDP_SIZES,
+    tex_names=_mdp_names,
     size_rule=small_mdp,
     symbolic_sizes=({"S": 2, "A": 2},),
     notes=(
@@ -144,6 +158,7 @@ trajectory_score_decomposition = Claim(
     statement=_score_decomposition,
     domain={theta: domains.general(), rho: domains.simplex(), P: domains.stochastic()},
     sizes=MDP_SIZES,
+    tex_names=lambda sizes: _mdp_names(sizes, selectors=True),
     size_rule=small_mdp,
     symbolic_sizes=({"S": 2, "A": 2},),
     notes=(
@@ -169,6 +184,10 @@ def bandit_policy(a: int, actions: int, z=logits):
     return sp.exp(z[a, 0]) / sp.Add(*[sp.exp(z[k, 0]) for k in range(actions)])
 
 
+def _bandit_names(sizes):
+    return {bandit_policy(a, sizes["A"]): r"\pi_{%d}" % (a + 1) for a in range(sizes["A"])}
+
+
 def _baseline_unbiased(sizes):
     actions = sizes["A"]
     probs = tuple(bandit_policy(a, actions) for a in range(actions))
@@ -183,6 +202,7 @@ baseline_unbiased = Claim(
     statement=_baseline_unbiased,
     domain={logits: domains.general(), baseline: domains.real(3.0)},
     sizes={A: (2, 5)},
+    tex_names=_bandit_names,
     symbolic_sizes=({"A": 3},),
     notes=(
         "Fix the state s; the policy is a softmax over A actions with logits theta (A x 1). For a "

@@ -138,6 +138,15 @@ CASES = {
         [], 8, "mine.ok.x",
         ["importing the claim file raised TypeError: Jacobian: the variable W is 3 x 2, not a column vector",
          "fix the Python at this line"]),
+    # a builder that uses a module-level lock cannot be sent to the worker processes: refused at
+    # load (it used to surface as an `error` after the run, with only the pickling error)
+    "unpicklable_builder": ("import threading\nLOCK = threading.Lock()\n"
+                            "def build(sizes):\n    with LOCK:\n        return Identity(A * x, A * x)\n"
+                            + claim(statement="build"), [], 13, "mine.ok.x",
+                            ["cannot be sent to dlverify's worker processes (TypeError: cannot pickle",
+                             "must be picklable",
+                             "create objects such as locks, open files, database connections or generators inside "
+                             "the builder, or leave them out of the claim"]),
 }
 
 COMMANDS = {"run": ["run", "all", "--no-write"], "run_writing": ["run", "all"], "list": ["list"],

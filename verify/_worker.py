@@ -29,7 +29,6 @@ overshoot the limit by what it allocates in 50 ms (a few hundred MB at most).
 from __future__ import annotations
 
 import ctypes
-import io
 import os
 import pickle
 import select
@@ -38,11 +37,8 @@ import sys
 import threading
 import time
 import traceback
-import types
 from dataclasses import replace
 
-import cloudpickle
-import sympy as sp
 
 from .jaxsetup import configure
 from .numeric import NumericResult, check_numeric
@@ -51,8 +47,8 @@ from .verdict import CONFIRM_SECONDS, confirm_exactly
 GiB = 2**30
 POLL_SECONDS = 0.05
 WALL_FACTOR = 5  # a check with a CPU budget B is stopped after 5 B seconds of wall time (see wait_for)
-USER_MODULES = "dlverify_user_claims."  # registry._import_file loads claim files under this prefix
 # imported once by the forkserver, so a fresh worker costs a fork and JAX's backend start, not imports
+from ._pickling import USER_MODULES, dumps  # noqa: F401  (re-exported: tests and runner use them here)
 from ._forkserver import FORKSERVER, HASH_SEED, PRELOAD, deterministic_start, start_forkserver  # noqa: F401
 
 
@@ -188,41 +184,6 @@ def wait_for(conn, proc, *, budget: float, memory_limit: float | None, start: fl
 
 
 # --- the numeric worker ------------------------------------------------------------------------------
-
-
-def _as_built(cls, args):
-    return cls(*args, evaluate=False)
-
-
-def _as_node(cls, args):
-    return sp.Basic.__new__(cls, *args)
-
-
-class _Pickler(cloudpickle.Pickler):
-    """cloudpickle, rebuilding sums, products and powers exactly as they were.  SymPy's own
-    pickling calls the constructor, which evaluates: `p * p**-1` built unevaluated on purpose
-    (rl.pg.log_derivative_trick multiplies and divides by p) would cancel in the worker, and the
-    numeric path would check another expression than the symbolic path.  Matrix sums and products
-    are rebuilt without SymPy's shape validation: an ill-formed formula (an erratum, a mutant) is
-    for the engine to refute, not for the unpickler to reject."""
-
-    def reducer_override(self, obj):
-        if type(obj) in (sp.Add, sp.Mul, sp.Pow):
-            return _as_built, (type(obj), obj.args)
-        if type(obj) in (sp.MatMul, sp.MatAdd):
-            return _as_node, (type(obj), obj.args)
-        return super().reducer_override(obj)
-
-
-def dumps(obj) -> bytes:
-    """Pickle for the worker; the modules of user claim files go by value (the worker cannot
-    import them: they are loaded from a path, under synthetic names)."""
-    for name, module in list(sys.modules.items()):
-        if name.startswith(USER_MODULES) and module is not None:
-            cloudpickle.register_pickle_by_value(module)
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
-    return buffer.getvalue()
 
 
 def error_result(exc: BaseException) -> NumericResult:

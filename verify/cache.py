@@ -11,7 +11,7 @@ Two halves:
   known only by its memory address) the key is None and the caller simply does not cache.
 
 * **Storage.**  `ResultCache` keeps one file per key under `<root>/v1/<key[:2]>/<key>`: a magic
-  line, the sha256 of the payload, and the payload pickled by `verify._worker.dumps` (which keeps
+  line, the sha256 of the payload, and the payload pickled by `verify._pickling.dumps` (which keeps
   unevaluated SymPy nodes as built).  Writes go to a temporary file in the same folder and are
   renamed into place, so a reader never sees a half-written entry and two writers of one key
   leave one valid entry.  Anything unreadable is a miss; a cache that cannot be written (read-only
@@ -62,7 +62,7 @@ _TEMP_PREFIX = ".tmp-"
 # `_built` is the claim's memo of built statements, derived from `statement` and the sizes.
 # Every other field, including any added to Claim later, is fingerprinted.
 PRESENTATION_FIELDS = frozenset({"title", "source", "notes", "defined_at", "tolerance_reason", "correction",
-                                 "tags", "expect"})
+                                 "tags", "expect", "tex_names"})
 DERIVED_FIELDS = frozenset({"_built"})
 
 ENGINE_PACKAGE = "verify"
@@ -558,8 +558,17 @@ def symbolic_key(claim, *, budget: float, memory_limit) -> str | None:
 
 def statement_key(claim) -> str | None:
     """The key of the claim's statement as the report prints it (LaTeX at the smallest sizes); it
-    depends only on the statement and the engine's source, which the key covers."""
-    return _key("statement", claim, {})
+    depends only on the statement, the claim's `tex_names` (a presentation field, so covered here
+    rather than by the claim's fingerprint) and the engine's source, which the key covers."""
+    walker = _Walker()
+    try:
+        walker.walk(getattr(claim, "tex_names", {}))
+    except Unfingerprintable:
+        return None
+    except Exception:  # as in _fingerprint: no reliable key, no caching
+        return None
+    names = hashlib.sha256(_canonical(walker.tokens)).hexdigest()
+    return _key("statement", claim, {"tex_names": names})
 
 
 def numeric_key(claim, *, seed: int, instances: int, budget: float, memory_limit,
@@ -613,7 +622,7 @@ def _valid_key(key) -> bool:
 
 
 def _encode(value) -> bytes:
-    from ._worker import dumps  # imported here: it pulls in the numeric engine, which keys do not need
+    from ._pickling import dumps
 
     payload = dumps(value)
     return MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload

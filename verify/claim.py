@@ -34,7 +34,7 @@ from ._errors import (
     user_frames,
 )
 from .domains import Domain
-from .nodes import Grad, Jacobian
+from .nodes import DERIVATIVE_NODES, Grad, Jacobian, ScalarGrad, is_scalar_variable
 from .trivial import trivially_true, warning_text
 
 # --- statement kinds --------------------------------------------------------------------------
@@ -51,10 +51,13 @@ class Identity:
 
 @dataclass(frozen=True)
 class Gradient:
-    """`d f / d wrt == claimed`: a gradient (shape of `wrt`) or, for a vector `f`, a Jacobian."""
+    """`d f / d wrt == claimed`: a gradient (shape of `wrt`) or, for a vector `f`, a Jacobian.
+
+    `wrt` may be a scalar symbol: the derivative of a scalar `f` is then a scalar, that of a
+    column vector `f` (k x 1) the k x 1 column of its derivatives."""
 
     f: Any
-    wrt: sp.MatrixSymbol
+    wrt: sp.MatrixSymbol | sp.Symbol
     claimed: Any
     kind = "gradient"
 
@@ -82,11 +85,12 @@ class Minimiser:
     `c * Abs(w_i)`): the subgradient condition holds, checked case by case on the symbolic path
     over `cases` (a tuple of `(description, substitution)` covering the domain), and the
     perturbation and solver checks on the numeric path.  `reference`, when given, is an
-    independent closed form of the minimiser that must agree with `point`.
+    independent closed form of the minimiser that must agree with `point`.  `wrt` may be a
+    scalar symbol; `point` (and `reference`) are then scalars.
     """
 
     f: Any
-    wrt: sp.MatrixSymbol
+    wrt: sp.MatrixSymbol | sp.Symbol
     point: Any
     smooth: bool = True
     reference: Any = None
@@ -232,6 +236,10 @@ class Claim:
       instances_of: the id of a claim whose random sizes and instances this one draws (its own
         id by default).  The two must have the same domains and sizes; mutants of a claim use
         it, so that each is checked on its original's instances.
+      tex_names: how the report writes the statement: ``{symbol or its name: LaTeX}`` (``{"xk":
+        r"x^{(k)}"}``) and ``{sub-expression: short name}`` (``{loss: "J"}``; the report defines the
+        name on a "where" line), or ``tex_names(sizes) -> mapping`` for a builder statement.  Only
+        the report reads it.
     """
 
     id: str
@@ -251,6 +259,7 @@ class Claim:
     size_rule: Callable[[dict], bool] | None = None
     about_kink: bool = False
     instances_of: str | None = None
+    tex_names: Any = field(default_factory=dict)
     defined_at: str = ""
     _built: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
@@ -286,6 +295,11 @@ class Claim:
         if key not in self._built:  # builders index MatrixSymbols entry by entry: slow in SymPy, so build once
             self._built[key] = self.statement(dict(sizes))
         return self._built[key]
+
+    def names_at(self, sizes: Mapping[str, int]) -> dict:
+        """`tex_names` at these sizes (a builder's names are built like its statement)."""
+        names = self.tex_names(dict(sizes)) if callable(self.tex_names) else self.tex_names
+        return dict(names)
 
     def smallest_sizes(self) -> dict:
         if self.symbolic_sizes:
@@ -378,6 +392,23 @@ def concrete_shape(symbol: sp.MatrixSymbol, sizes: Mapping[str, int]) -> tuple[i
     return tuple(_concrete(d, sizes, None) for d in symbol.shape)
 
 
+def variable_shape(wrt, sizes: Mapping[str, int]) -> tuple[int, int]:
+    """The shape of the entries of a variable (of a derivative or a Minimiser) at concrete sizes:
+    a scalar symbol has one entry, and the engine handles it as a 1 x 1 matrix of it."""
+    return (1, 1) if is_scalar_variable(wrt) else concrete_shape(wrt, sizes)
+
+
+def variable_value(wrt, matrix):
+    """The value of the variable whose entries are `matrix` (`variable_shape(wrt)`): the matrix,
+    or its one entry for a scalar symbol."""
+    return matrix[0, 0] if is_scalar_variable(wrt) else matrix
+
+
+def variable_zero(wrt):
+    """The zero of the variable's shape (a gradient that vanishes)."""
+    return sp.Integer(0) if is_scalar_variable(wrt) else sp.ZeroMatrix(*wrt.shape)
+
+
 def free_symbols(statement) -> set:
     """Free symbols of a statement: bound variables of sums, lambdas and `Grad(..., at=...)`
     are excluded; matrix symbols are reported as themselves, not through their entries."""
@@ -399,7 +430,7 @@ def _collect(expr, bound: set, found: set) -> None:
             for d in expr.shape:
                 _collect(sp.sympify(d, strict=True), bound, found)
         return
-    if isinstance(expr, (Grad, Jacobian)):
+    if isinstance(expr, DERIVATIVE_NODES):
         inner_bound = bound | {expr.args[1]} if expr.args[2] != expr.args[1] else bound
         _collect(expr.args[0], inner_bound, found)
         _collect(expr.args[1], inner_bound, found)
@@ -464,6 +495,12 @@ def check_fields(claim: Claim) -> None:
         if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value > 0:
             raise claim.fail(f"{key}={value!r}; give a positive number, e.g. {key}=1e-8")
     _check_tolerances(claim)
+    if not callable(claim.tex_names) and (isinstance(claim.tex_names, str) or not isinstance(claim.tex_names, Mapping)):
+        raise claim.fail(f"tex_names={one_line(repr(claim.tex_names), 80)} is a {type(claim.tex_names).__name__}; give a "
+                         "dict such as tex_names={'lam': r'\\lambda', loss: 'J'}, or a function of the sizes "
+                         "returning one")
+    if not callable(claim.tex_names):
+        _check_tex_names(claim, claim.tex_names)
     if claim.size_rule is not None and not callable(claim.size_rule):
         raise claim.fail(f"size_rule={claim.size_rule!r} is not a function; give e.g. size_rule=lambda s: s['m'] >= s['n']")
     if not isinstance(claim.symbolic_sizes, (tuple, list)) \
@@ -479,6 +516,32 @@ def check_fields(claim: Claim) -> None:
         for name, value in given.items():  # may lie outside sizes=: symbolic work is often cheaper smaller
             if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
                 raise claim.fail(f"symbolic_sizes gives {name}={value!r}; give a positive integer size")
+
+
+def sizes_text(sizes: Mapping[str, int]) -> str:
+    """A size assignment as a reader writes it: "m = 3, n = 2" ("no dimensions" for none)."""
+    return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "no dimensions"
+
+def _check_tex_names(claim: Claim, names) -> None:
+    """Each entry of `tex_names` maps a symbol (or its name) or a SymPy sub-expression to LaTeX that
+    MathJax can set: a non-empty string with balanced braces and no `$`."""
+    for key, value in names.items():
+        if not isinstance(key, (str, sp.Basic)) or (isinstance(key, str) and not key):
+            raise claim.fail(f"tex_names key {key!r} is a {type(key).__name__}; key each entry by a symbol, its name, "
+                             "or a SymPy sub-expression of the statement")
+        shown = key if isinstance(key, str) else _short_expr(key)
+        if not isinstance(value, str) or not value.strip():
+            raise claim.fail(f"tex_names[{shown!r}] = {value!r}; give the LaTeX to print, e.g. r'\\lambda' or 'J'")
+        depth = 0
+        for i, ch in enumerate(value):
+            if ch in "{}" and i and value[i - 1] == "\\":
+                continue
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            if depth < 0:
+                break
+        if depth != 0 or "$" in value:
+            raise claim.fail(f"tex_names[{shown!r}] = {value!r} is not a LaTeX formula a report can show (unbalanced "
+                             "braces or a '$'); give math-mode LaTeX such as r'x^{(k)}', without dollar signs")
 
 
 def number_text(value) -> str:
@@ -638,17 +701,70 @@ def _dims_text(shape) -> str:
     return "scalar" if shape is None else " x ".join(sp.sstr(d) for d in shape)
 
 
+SCALAR_FIX = "scalar(M) reads a 1 x 1 matrix expression M as a scalar"
+
+
+def _variable_problem(claim: Claim, what: str, wrt) -> str:
+    """Why `wrt` cannot be the variable of a derivative or a Minimiser ('' when it can): it must be a
+    MatrixSymbol or a plain scalar symbol, and not a dimension."""
+    if not isinstance(wrt, sp.MatrixSymbol) and not is_scalar_variable(wrt):
+        return (f"{what} differentiates with respect to {_short_expr(wrt)} (a {type(wrt).__name__}), which is not a "
+                "variable; use a MatrixSymbol, or a plain scalar symbol such as sp.Symbol('t', real=True) (for an "
+                "entry of a matrix, name the entry as a scalar symbol of its own)")
+    if is_scalar_variable(wrt) and str(wrt.name) in claim.sizes:
+        return (f"{what} differentiates with respect to {wrt.name}, which is a dimension (it has a range in sizes=); "
+                "use a real scalar symbol of its own, e.g. sp.Symbol('t', real=True)")
+    return ""
+
+
+def _scalar_variable_problem(claim: Claim, statement) -> str:
+    """The shapes that go with a scalar variable ('' when they fit): the derivative of a scalar in
+    a scalar is a scalar, so `claimed=` must be one (not a 1 x 1 matrix: see docs/writing-claims.md);
+    only a scalar or a column vector is differentiated; a Minimiser's point is a scalar.  And the
+    kinds that take no scalar variable say so."""
+    if isinstance(statement, Algorithmic) and not isinstance(statement.state, sp.MatrixSymbol):
+        return (f"Algorithmic state={_short_expr(statement.state)} is a {type(statement.state).__name__}, not a "
+                "MatrixSymbol; the state of an update rule is a matrix symbol: write a scalar state as "
+                f"sp.MatrixSymbol({_short_expr(statement.state)!r}, 1, 1) and read it with scalar(...) or "
+                "[0, 0] in the cost and the update")
+    if isinstance(statement, Gradient):
+        problem = _variable_problem(claim, "Gradient", statement.wrt)
+        if problem or not is_scalar_variable(statement.wrt):
+            return problem
+        t = statement.wrt.name
+        f_shape, c_shape = _matrix_shape(statement.f), _matrix_shape(statement.claimed)
+        if _is_scalar(f_shape) and c_shape is not None:
+            return (f"Gradient of {_short_expr(statement.f)} with respect to the scalar {t}: the derivative of a "
+                    f"scalar in a scalar is a scalar, but claimed={_short_expr(statement.claimed)} is a "
+                    f"{_dims_text(c_shape)} matrix; write the claimed derivative as a scalar ({SCALAR_FIX})")
+        if not _is_scalar(f_shape) and not _is_column(f_shape):
+            return (f"Gradient of {_short_expr(statement.f)} ({_dims_text(f_shape)}: neither a scalar nor a column "
+                    f"vector) with respect to the scalar {t}: a derivative in a scalar is defined here for a scalar "
+                    "(a scalar) or a column vector (a column); differentiate a column vector (e.g. M*v) or a scalar "
+                    "(e.g. a loss)")
+    if isinstance(statement, Minimiser):
+        problem = _variable_problem(claim, "Minimiser", statement.wrt)
+        if problem or not is_scalar_variable(statement.wrt):
+            return problem
+        for name, value in (("point", statement.point), ("reference", statement.reference)):
+            shape = _matrix_shape(value) if value is not None else None
+            if shape is not None:
+                return (f"Minimiser over the scalar {statement.wrt.name}: {name}={_short_expr(value)} is a "
+                        f"{_dims_text(shape)} matrix, but a point of a scalar variable is a scalar; give it as a "
+                        f"scalar ({SCALAR_FIX})")
+    return ""
+
+
 def _derivative_problem(claim: Claim, statement) -> str:
     """Why a derivative in the statement is not one dlverify defines ('' when all are): a Grad of a
     non-scalar, or a Jacobian (a `Gradient` of a non-scalar, or a `Jacobian` node anywhere) that is not
-    of a column vector with respect to a column vector.  The backends would otherwise differentiate
-    only the first column (`jacrev` of `y[:, 0]` in x[:, 0]...), proving a statement about something
-    else."""
-    if isinstance(statement, Gradient):
-        if not isinstance(statement.wrt, sp.MatrixSymbol):
-            return (f"Gradient wrt={statement.wrt!r} is a {type(statement.wrt).__name__}, not a MatrixSymbol; "
-                    "differentiate with respect to a MatrixSymbol (a scalar variable as a 1 x 1 one: "
-                    "sp.MatrixSymbol('t', 1, 1))")
+    of a column vector with respect to a column vector (or a scalar symbol).  The backends would
+    otherwise differentiate only the first column (`jacrev` of `y[:, 0]` in x[:, 0]...), proving a
+    statement about something else."""
+    problem = _scalar_variable_problem(claim, statement)
+    if problem:
+        return problem
+    if isinstance(statement, Gradient) and not is_scalar_variable(statement.wrt):
         f_shape, w_shape = _matrix_shape(statement.f), _matrix_shape(statement.wrt)
         if not _is_scalar(f_shape) and not (_is_column(f_shape) and _is_column(w_shape)):
             f_note = ("not a scalar, so the derivative is a Jacobian" if _is_column(f_shape)
@@ -663,7 +779,16 @@ def _derivative_problem(claim: Claim, statement) -> str:
         if not isinstance(expr, sp.Basic):
             continue
         for node in sp.preorder_traversal(expr):
-            if isinstance(node, Grad):
+            if isinstance(node, DERIVATIVE_NODES):
+                problem = _variable_problem(claim, type(node).__name__.replace("ScalarGrad", "Grad"), node.wrt)
+                if problem:
+                    return problem
+                if is_scalar_variable(node.wrt) and _matrix_shape(node.at) is not None:
+                    name = "Grad" if isinstance(node, ScalarGrad) else "Jacobian"
+                    return (f"{name}(..., {node.wrt.name}, at={_short_expr(node.at)}): the point is a "
+                            f"{_dims_text(_matrix_shape(node.at))} matrix, but {node.wrt.name} is a scalar; give a "
+                            f"scalar point ({SCALAR_FIX})")
+            if isinstance(node, (Grad, ScalarGrad)):
                 shape = _matrix_shape(node.f)
                 if not _is_scalar(shape):
                     return (f"Grad({_short_expr(node.f)}, {node.wrt.name}) differentiates {_short_expr(node.f)} "
@@ -671,7 +796,8 @@ def _derivative_problem(claim: Claim, statement) -> str:
                             "a SymPy scalar); for a column vector use Jacobian(y, x) with x a column vector too, for "
                             "anything else differentiate a scalar (e.g. a loss)")
             elif isinstance(node, Jacobian):
-                y_shape, w_shape = _matrix_shape(node.y), _matrix_shape(node.wrt)
+                y_shape = _matrix_shape(node.y)
+                w_shape = (sp.Integer(1), sp.Integer(1)) if is_scalar_variable(node.wrt) else _matrix_shape(node.wrt)
                 if not (_is_column(y_shape) and _is_column(w_shape)):
                     y_note = "" if _is_column(y_shape) else ", not a column vector"
                     w_note = "" if _is_column(w_shape) else ", not a column vector"
@@ -773,6 +899,16 @@ def validate(claim: Claim) -> None:
         statement = claim.build(sizes)
     except Exception as exc:  # a builder that cannot build is a definition error
         raise _describe_build_failure(claim, sizes, exc) from exc
+    if callable(claim.tex_names):
+        try:
+            names = claim.tex_names(dict(sizes))
+        except Exception as exc:
+            raise claim.fail(f"tex_names(sizes) raised {type(exc).__name__} at sizes {sizes}: {one_line(exc)}; it must "
+                             "return a mapping for every size in sizes=") from exc
+        if isinstance(names, str) or not isinstance(names, Mapping):
+            raise claim.fail(f"tex_names(sizes) returned a {type(names).__name__}; return a dict such as "
+                             "{'lam': r'\\lambda', loss: 'J'}")
+        _check_tex_names(claim, names)
     if not isinstance(statement, STATEMENT_KINDS):
         raise claim.fail(f"the statement is a {type(statement).__name__}; build it with one of "
                          + ", ".join(k.__name__ for k in STATEMENT_KINDS))

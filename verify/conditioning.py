@@ -32,7 +32,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import Minimiser, sides
 from .evaluate import evaluate, jax_backend
-from .nodes import Grad, Jacobian
+from .nodes import DERIVATIVE_NODES
 
 # rtol_eff = rtol * min(max(1, kappa), KAPPA_CAP): at the cap the default rtol 1e-8 becomes 1e-4,
 # still far below the O(1) relative error of a wrong term, sign or factor of 2.
@@ -167,7 +167,7 @@ class _Walk:
                           key + ((var, expr.expr),))
             self.walk(expr.expr, env, scales, key)
             return
-        if isinstance(expr, (Grad, Jacobian)):
+        if isinstance(expr, DERIVATIVE_NODES):
             body, wrt, at = expr.args
             point = self.value(at, env)
             if point is not None:

@@ -35,9 +35,9 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from . import crosscheck
-from .claim import concrete_shape
+from .claim import concrete_shape, variable_shape, variable_value
 from .evaluate import EXACT, evaluate
-from .nodes import Grad, Jacobian, logsumexp, softplus
+from .nodes import DERIVATIVE_NODES, logsumexp, softplus
 
 PSD_DOMAINS = ("spd", "psd", "diagonal_positive", "diagonal_nonnegative")
 PD_DOMAINS = ("spd", "diagonal_positive")
@@ -74,9 +74,9 @@ def _context(f, wrt, claim, sizes):
         if name in sizes or dom is None:
             continue  # dimension symbols; bound variables (their values come from `at`)
         env[name] = dom.generic(name, concrete_shape(sym, sizes) if isinstance(sym, sp.MatrixSymbol) else ())
-    rows, cols = concrete_shape(wrt, sizes)
+    rows, cols = variable_shape(wrt, sizes)
     w = sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Dummy(f"{wrt.name}_{i + 1}{j + 1}", real=True))
-    env[str(wrt.name)] = w
+    env[str(wrt.name)] = variable_value(wrt, w)
     at = ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "the given sizes"
     return {"wrt": wrt, "env": env, "vars": list(w), "claim": claim, "sizes": sizes, "at": at}
 
@@ -95,7 +95,7 @@ def _depends(e, wrt) -> bool:
     """Whether e depends on wrt; in Grad(g, wrt, at=p) wrt is bound and only p counts."""
     if e == wrt or (isinstance(e, (sp.Symbol, sp.MatrixSymbol)) and str(e.name) == str(wrt.name)):
         return True
-    if isinstance(e, (Grad, Jacobian)):
+    if isinstance(e, DERIVATIVE_NODES):
         if e.args[1] == wrt:
             return _depends(e.args[2], wrt)
         return _depends(e.args[0], wrt) or _depends(e.args[2], wrt)

@@ -22,7 +22,7 @@ from sympy.matrices.exceptions import NonInvertibleMatrixError
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ._errors import EvaluationError, ShapeMismatch
-from .nodes import Grad, Jacobian, logsumexp, sigmoid, softmax, softplus
+from .nodes import Grad, Jacobian, ScalarGrad, is_scalar_variable, logsumexp, sigmoid, softmax, softplus
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def _evaluate(expr, env: Mapping[str, Any], be: Backend):
         return _square_op(expr, be.det, ev(expr.arg))
     if isinstance(expr, sp.Sum):
         return _sum(expr, env, be)
-    if isinstance(expr, Grad):
+    if isinstance(expr, (Grad, ScalarGrad)):
         return _derivative(expr.f, expr.wrt, expr.at, env, be, be.grad)
     if isinstance(expr, Jacobian):
         return _derivative(expr.y, expr.wrt, expr.at, env, be, be.jacobian)
@@ -263,14 +263,23 @@ def _evaluate_condition(cond, env, be: Backend):
 def _derivative(f, wrt, at, env, be: Backend, op):
     name = str(wrt.name)
     point = _evaluate(at, env, be)
+    # A scalar variable is differentiated as a 1 x 1 matrix whose entry is the scalar: each
+    # backend's grad and jacobian then serve it unchanged (a k x 1 Jacobian, a 1 x 1 gradient,
+    # read back as a scalar).
+    scalar = is_scalar_variable(wrt)
+    if scalar:
+        if be.is_matrix(point):
+            raise ShapeMismatch(f"the derivative in the scalar {name} is taken at a {_dims(_shape(point))} matrix")
+        point = be.matrix([[point]])
 
     def as_function(value):
-        result = _evaluate(f, {**env, name: value}, be)
+        result = _evaluate(f, {**env, name: be.entry(value, 0, 0) if scalar else value}, be)
         if be.is_matrix(result) and _shape(result) == (1, 1) and op is be.grad:
             return be.entry(result, 0, 0)
         return result
 
-    return op(as_function, point)
+    out = op(as_function, point)
+    return be.entry(out, 0, 0) if scalar and op is be.grad else out
 
 
 def evaluate(expr, env: Mapping[str, Any], backend: Backend):
@@ -282,14 +291,14 @@ def evaluate(expr, env: Mapping[str, Any], backend: Backend):
 
 
 def _exact_grad(f, point):
-    dummies = sp.Matrix(point.rows, point.cols, lambda i, j: sp.Dummy(f"d{i}{j}"))
+    dummies = sp.Matrix(point.rows, point.cols, lambda i, j: sp.Dummy(f"d{i}{j}", real=True))
     value = sp.sympify(f(sp.ImmutableMatrix(dummies)), strict=True)
     grad = dummies.applyfunc(lambda d: sp.diff(value, d))
     return sp.ImmutableMatrix(grad.xreplace(dict(zip(dummies, point))))
 
 
 def _exact_jacobian(f, point):
-    dummies = sp.Matrix(point.rows, point.cols, lambda i, j: sp.Dummy(f"d{i}{j}"))
+    dummies = sp.Matrix(point.rows, point.cols, lambda i, j: sp.Dummy(f"d{i}{j}", real=True))
     y = f(sp.ImmutableMatrix(dummies))
     jac = sp.Matrix(y.rows, point.rows, lambda i, j: sp.diff(y[i, 0], dummies[j, 0]))
     return sp.ImmutableMatrix(jac.xreplace(dict(zip(dummies, point))))

@@ -17,10 +17,11 @@ import sympy as sp
 
 from . import crosscheck
 from ._errors import EvaluationError
-from .claim import Claim, symbol_shapes
+from .claim import Claim, sizes_text, symbol_shapes
 from .evaluate import EXACT, evaluate
 from .highprec import Unsupported, difference, has_transcendental, mp_evaluate, value_tex
 from .reduce import exact_difference
+from .texprint import claim_latex, fit
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,34 @@ class SymbolicResult:
     exact_member: bool = False
 
 
-def _tex(expr, limit: int = 400) -> str:
-    text = sp.latex(expr)
-    return text if len(text) <= limit else text[: limit - 3] + r"\dots"
+TEX_LIMIT = 1500  # a value or residual longer than this is shown in part (whole rows) or not at all
+
+
+def _latex(expr) -> str:
+    try:
+        return claim_latex(expr)
+    except Exception:  # a node the claim printer does not know: SymPy's own printer, conventions aside
+        return sp.latex(expr)
+
+
+def _tex(expr, limit: int = TEX_LIMIT) -> str:
+    """`expr` as LaTeX for a report.  A formula is never cut: a matrix too long to show keeps its first
+    whole rows and says how many are left out; anything else too long is replaced by a note."""
+    text = _latex(expr)
+    if len(text) <= limit:
+        return text
+    if isinstance(expr, sp.MatrixBase) and expr.rows > 1:
+        rows = []
+        for i in range(expr.rows):
+            row = " & ".join(_latex(e) for e in expr.row(i))
+            if sum(len(r) + 4 for r in rows) + len(row) > limit:
+                break
+            rows.append(row)
+        if rows:
+            dots = " & ".join([r"\vdots"] * expr.cols)
+            return (r"\left[\begin{matrix}%s \\ %s\end{matrix}\right] \text{ (%d of %d rows shown)}"
+                    % (r" \\ ".join(rows), dots, len(rows), expr.rows))
+    return fit(text, limit, "a formula")
 
 
 def _value_tex(value) -> str:
@@ -71,9 +97,6 @@ def _value_tex(value) -> str:
     shown = sp.Matrix(value.shape[0], value.shape[1], approx) if isinstance(value, sp.MatrixBase) else approx[0]
     return r"\approx " + _tex(shown)
 
-
-def _fmt_sizes(sizes: dict) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items()))
 
 
 def component_choices(claim: Claim, sizes: dict) -> list[tuple[dict, str]]:
@@ -159,7 +182,7 @@ def find_exact_counterexample(claim: Claim, sizes: dict, lhs, rhs, tries: int = 
 def scope_of(claim: Claim, sizes: dict) -> str:
     if not sizes:
         return "general"
-    return f"entrywise at sizes {_fmt_sizes(sizes)}"
+    return f"entrywise at sizes {sizes_text(sizes)}"
 
 
 def principal_minors(m) -> list:

@@ -18,7 +18,7 @@ import sympy as sp
 
 from . import crosscheck
 from ._errors import EvaluationError
-from .claim import Claim, Minimiser, concrete_shape
+from .claim import Claim, Minimiser, variable_shape, variable_value, variable_zero
 from .convexity import prove_convex
 from .evaluate import EXACT, evaluate
 from .exact import (SymbolicResult, _tex, find_exact_counterexample, generic_env, provably_nonnegative,
@@ -31,7 +31,7 @@ MINIMALITY_LEFT = "stationarity proved; minimality checked numerically"
 def subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list, members: dict | None = None) -> SymbolicResult:
     """The subgradient condition case by case (`st.cases` cover the domain), then convexity."""
     base = generic_env(claim, sizes, members=members)
-    rows, cols = concrete_shape(st.wrt, sizes)
+    rows, cols = variable_shape(st.wrt, sizes)
     w = sp.Matrix(rows, cols, lambda i, j: sp.Dummy(f"w{i}{j}", real=True))
     for description, substitution in st.cases:
         by_name = {str(k): sp.sympify(v, strict=True) for k, v in substitution.items()}
@@ -40,8 +40,9 @@ def subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list, mem
             if isinstance(value, sp.Basic):
                 value = value.xreplace({s: by_name[s.name] for s in value.free_symbols if s.name in by_name})
             env[name] = value
-        point = evaluate(st.point, env, EXACT).applyfunc(sp.simplify)
-        f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(w)}, EXACT), strict=True)
+        point = _entries(evaluate(st.point, env, EXACT)).applyfunc(sp.simplify)
+        w_value = variable_value(st.wrt, sp.ImmutableMatrix(w))
+        f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): w_value}, EXACT), strict=True)
         if isinstance(f_w, sp.MatrixBase):
             f_w = f_w[0, 0]
         at_point = dict(zip(list(w), list(point)))
@@ -72,7 +73,7 @@ def subgradient_cases(claim: Claim, st: Minimiser, sizes: dict, steps: list, mem
                                        ("point", _tex(pk)), ("derivative there", evidence)))
             if not ok:
                 counter = find_exact_counterexample(claim, sizes, Grad(st.f, st.wrt, at=st.point),
-                                                    sp.ZeroMatrix(*st.wrt.shape)) if st.smooth else None
+                                                    variable_zero(st.wrt)) if st.smooth else None
                 reason = f"case {description}: the optimality condition for coordinate {k + 1} was not shown"
                 if counter:
                     return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), reason, counter,
@@ -101,7 +102,8 @@ def _convex_plus_l1(claim: Claim, st: Minimiser, env: dict, w, sizes: dict) -> s
     structural, why = prove_convex(st.f, st.wrt, claim, sizes)
     if structural:
         return "Convexity (structural): " + why
-    f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(w)}, EXACT), strict=True)
+    f_w = sp.sympify(evaluate(st.f, {**env, str(st.wrt.name): variable_value(st.wrt, sp.ImmutableMatrix(w))}, EXACT),
+                     strict=True)
     f_w = f_w[0, 0] if isinstance(f_w, sp.MatrixBase) else f_w
     entries = list(w)
     names = {sp.Abs(wk): sp.Dummy(f"a{k}", nonnegative=True) for k, wk in enumerate(entries)}
@@ -121,11 +123,17 @@ def _convex_plus_l1(claim: Claim, st: Minimiser, env: dict, w, sizes: dict) -> s
             "points in 50-digit arithmetic), plus non-negative multiples of |w_i|.")
 
 
+def _entries(value) -> sp.ImmutableMatrix:
+    """A value of the variable as the matrix of its entries (a scalar variable's as 1 x 1)."""
+    return sp.ImmutableMatrix(value) if isinstance(value, sp.MatrixBase) else sp.ImmutableMatrix([[value]])
+
+
 def _hessian(claim: Claim, st: Minimiser, env: dict):
     """The Hessian of `f` with respect to the entries of `wrt`, and the entries (symbols)."""
-    rows, cols = concrete_shape(st.wrt, {k: v for k, v in env.items() if isinstance(v, int)})
+    rows, cols = variable_shape(st.wrt, {k: v for k, v in env.items() if isinstance(v, int)})
     entries = [sp.Symbol(f"{st.wrt.name}_{i}_{j}", real=True) for i in range(rows) for j in range(cols)]
-    value = evaluate(st.f, {**env, str(st.wrt.name): sp.ImmutableMatrix(rows, cols, entries)}, EXACT)
+    value = evaluate(st.f, {**env, str(st.wrt.name): variable_value(st.wrt, sp.ImmutableMatrix(rows, cols, entries))},
+                     EXACT)
     value = value[0, 0] if isinstance(value, sp.MatrixBase) else value
     return sp.hessian(value, entries), entries
 
@@ -148,7 +156,7 @@ def minimality(claim: Claim, st: Minimiser, sizes: dict, members: dict | None = 
         for env in rational_envs(claim, sizes, 4, seed=2):
             h, ents = _hessian(claim, st, env)
             point = evaluate(st.point, env, EXACT)
-            at = h.xreplace(dict(zip(ents, list(sp.Matrix(point)))))
+            at = h.xreplace(dict(zip(ents, list(_entries(point)))))
             if all(x.is_Rational for x in at) and at.is_positive_semidefinite is False:
                 return "not_minimal", (f"{steps} Second order: at an exact member of the domain the Hessian of f at "
                                        "the point has a negative eigenvalue, so the stationary point is not a "

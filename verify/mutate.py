@@ -40,7 +40,7 @@ from ._errors import ClaimDefinitionWarning
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
                     Property, Shape, free_symbols)
 from .domains import positive
-from .nodes import Grad, Jacobian, sigmoid
+from .nodes import DERIVATIVE_NODES, Grad, Jacobian, sigmoid
 
 OPERATORS = ("flip_sign", "scale_2", "scale_half", "drop_transpose", "add_transpose", "swap_product",
              "exponent", "swap_symbols", "drop_term", "neighbour_function")
@@ -149,7 +149,7 @@ def _children(expr) -> list[tuple[int, Any]]:
     if not isinstance(expr, sp.Basic) or isinstance(expr, _OPAQUE) or expr.is_Atom:
         return []
     args = list(expr.args)
-    if isinstance(expr, (Grad, Jacobian)):
+    if isinstance(expr, DERIVATIVE_NODES):
         keep = [0] if args[2] == args[1] else [0, 2]
     elif isinstance(expr, MatrixElement):
         keep = [0]

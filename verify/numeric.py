@@ -26,7 +26,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property,
-                    Shape, size_assignment_ok, symbol_shapes)
+                    Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
 from .conditioning import (KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, rounding_floor,
                            tolerance_text)
 from .evaluate import evaluate, jax_backend
@@ -266,9 +266,22 @@ SHOWN_CHARS = 400  # expressions quoted in the notes are cut beyond this many ch
 
 
 def _shown(expr) -> str:
-    """`expr` as text for the notes, cut beyond SHOWN_CHARS characters."""
+    """`expr` as text for the notes.  Beyond SHOWN_CHARS characters a sum keeps its first whole terms
+    and says how many are left out; anything else is replaced by its length: a formula is never cut."""
     text = sp.sstr(expr)
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + f" ... ({len(text)} characters)"
+    if len(text) <= SHOWN_CHARS:
+        return text
+    if isinstance(expr, (sp.Add, sp.MatAdd)):
+        kept: list[str] = []
+        for term in expr.args:
+            piece = sp.sstr(term)
+            if len(" + ".join([*kept, piece])) > SHOWN_CHARS:
+                break
+            kept.append(piece)
+        if kept:
+            return (" + ".join(kept) + f" + ... ({len(expr.args) - len(kept)} more terms; {len(text)} characters "
+                    "in all)")
+    return f"(an expression of {len(text)} characters, too long to show)"
 
 
 FAR_SCALES = (10.0, 100.0, 1000.0)  # multiples of the point's radius probed along each axis
@@ -321,7 +334,7 @@ def _minimiser_pairs(st: Minimiser, key, notes: list) -> list[Pair]:
         else:
             notes.append(f"autodiff gradient at the point = 0: f has one term that depends on {name}; the tolerance "
                          "is atol + rtol * the size of each gradient entry (or the rounding floor)")
-        out.append(Pair("autodiff gradient at the point = 0", stationarity, (g, sp.ZeroMatrix(*st.wrt.shape))))
+        out.append(Pair("autodiff gradient at the point = 0", stationarity, (g, variable_zero(st.wrt))))
     eps = (1e-4, 1e-2, 1.0)
     n_dirs = 8
 
@@ -333,7 +346,8 @@ def _minimiser_pairs(st: Minimiser, key, notes: list) -> list[Pair]:
         # coordinate directions first: a wrong coordinate of a separable minimiser shows at once
         basis = jnp.concatenate([jnp.eye(p.size), -jnp.eye(p.size)]).reshape((2 * p.size,) + p.shape)
         dirs = dirs.at[: 2 * p.size].set(basis)
-        dirs = dirs / jnp.sqrt(jnp.sum(dirs**2, axis=(1, 2), keepdims=True))
+        # every axis but the first (a scalar variable's directions are numbers: +-1 once normalised)
+        dirs = dirs / jnp.sqrt(jnp.sum(dirs**2, axis=tuple(range(1, dirs.ndim)), keepdims=True))
         scales = jnp.repeat(jnp.asarray(eps), dirs.shape[0] // len(eps) + 1)[: dirs.shape[0]]
         vals = jax.vmap(lambda d, s: f_scalar(_with(e, name, p + s * radius * d)))(dirs, scales)
         # the kinks of |w| and sign(w) are at 0: the point with one coordinate set to 0, and the
@@ -579,13 +593,19 @@ def compare_entrywise(lhs, rhs, extra, *, atol: float, rtol, kappa, strict: bool
     else:
         err = np.abs(left - right)
         ratio = err / tol
-    rel = np.where(scale > 0, err / np.where(scale > 0, scale, 1.0), 0.0)
+    # relative error only where the relative part of the tolerance governs (rtol * scale >= atol):
+    # where both sides are about 0 the absolute tolerance decides, and err / scale (1.0 against an
+    # exact 0) says nothing; such entries give NaN, shown as "n/a"
+    governed = (np.broadcast_to(np.asarray(rtol, dtype=float), (n,)).reshape(n, 1) * scale >= atol) & (scale > 0)
+    rel = np.where(governed, err / np.where(scale > 0, scale, 1.0), -np.inf)
     if not ratio.shape[1]:  # no entries: nothing can fail
         zeros = np.zeros(n)
         return EntrywiseComparison(zeros, zeros, zeros, np.zeros(n, dtype=int), zeros, zeros)
     entry = np.argmax(ratio, axis=1)
     pick = lambda a: np.take_along_axis(a, entry[:, None], axis=1)[:, 0]  # noqa: E731
-    return EntrywiseComparison(np.max(ratio, axis=1), np.max(err, axis=1), np.max(rel, axis=1), entry,
+    rel = np.max(rel, axis=1)
+    rel[np.isneginf(rel)] = np.nan
+    return EntrywiseComparison(np.max(ratio, axis=1), np.max(err, axis=1), rel, entry,
                                pick(err), pick(tol))
 
 
@@ -684,7 +704,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
             ill.append((sizes, str(exc)))
             continue
         except EvaluationError as exc:
-            return NumericResult("error", message=f"at sizes {_fmt_sizes(sizes)}: {exc}")
+            return NumericResult("error", message=f"at sizes {sizes_text(sizes)}: {exc}")
         env, results, kappa, kink = jax.tree_util.tree_map(lambda *parts: np.concatenate(parts), *batches)
         kink = kink.astype(bool)
         keep = np.flatnonzero(~kink)[:per]
@@ -694,7 +714,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
         kink_names.update(facts.get("kinks", ()))
         if len(keep) < max(1, per // 2):
             return NumericResult("error", instances=total,
-                                 message=f"at sizes {_fmt_sizes(sizes)}: {int(np.sum(kink))} of {len(kink)} "
+                                 message=f"at sizes {sizes_text(sizes)}: {int(np.sum(kink))} of {len(kink)} "
                                          f"instances drawn are within {KINK_MARGIN:g} of a kink of "
                                          f"{', '.join(sorted(kink_names))}; if the claim is about the kink, set "
                                          "about_kink=True on it")
@@ -719,7 +739,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
                 if 2 * n_valid < per_used:
                     return NumericResult("error", instances=total, excluded=sum(v[0] for v in excluded.values()),
                                          message=f"{p.name}: {e[2]} on {per_used - n_valid} of {per_used} instances "
-                                                 f"at sizes {_fmt_sizes(sizes)} (only {n_valid} usable, fewer than "
+                                                 f"at sizes {sizes_text(sizes)} (only {n_valid} usable, fewer than "
                                                  "half); "
                                                  + (p.excluded_fix or "check the claim's domains"))
                 lhs, rhs, extra = lhs[valid], rhs[valid], extra[valid]
@@ -733,17 +753,18 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
                 bad = int(np.sum(~finite))
                 return NumericResult("error", instances=total,
                                      message=f"{p.name}: non-finite values (NaN or inf) on {bad} of {n_used} "
-                                             f"instances at sizes {_fmt_sizes(sizes)}")
+                                             f"instances at sizes {sizes_text(sizes)}")
             cmp = compare_entrywise(lhs, rhs, extra, atol=claim.atol, rtol=used_rtol, kappa=used_kappa,
                                     strict=p.strict)
             ratio = cmp.ratio
             mismatch = ratio >= 1 if p.strict else ratio > 1
             tolerance_used = max(tolerance_used, float(np.max(ratio)))
-            c = comparisons.setdefault(p.name, [0, 0, 0.0, 0.0])
+            c = comparisons.setdefault(p.name, [0, 0, 0.0, float("nan")])
             c[0] += n_used
             c[1] += int(np.sum(mismatch))
             c[2] = max(c[2], float(np.max(cmp.err)))
-            c[3] = max(c[3], float(np.max(cmp.rel)))
+            if not np.all(np.isnan(cmp.rel)):  # NaN: no entry where the relative tolerance governs
+                c[3] = float(np.nanmax(cmp.rel)) if np.isnan(c[3]) else max(c[3], float(np.nanmax(cmp.rel)))
             i = int(np.argmax(ratio))
             # the counterexample: smallest sizes first (easiest to read and to confirm exactly),
             # then the largest violation
@@ -761,7 +782,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     for name, (left_out, looked_at, why) in excluded.items():
         notes.append(f"{name}: {why} on {left_out} of the {looked_at} instances; they were left out of this "
                      f"check's decision, which uses the other {looked_at - left_out}")
-    ill_text = tuple(f"at sizes {_fmt_sizes(s)}: {msg}" for s, msg in ill)
+    ill_text = tuple(f"at sizes {sizes_text(s)}: {msg}" for s, msg in ill)
     counter = None
     if worst is not None:
         _, p, sizes, single, lhs, rhs, err, (entry, entry_err, entry_tol) = worst
@@ -785,8 +806,12 @@ def _subs(dim, sizes: dict):
     return dim.xreplace({d: sp.Integer(sizes[str(d.name)]) for d in dim.free_symbols if str(d.name) in sizes})
 
 
-def _fmt_sizes(sizes: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in sorted(sizes.items())) or "(no dimensions)"
+def _here(condition, sizes: dict) -> str:
+    """The values of a failed condition's sides at `sizes`: "m = 2", "n1 = 3 and m = 2" (a number
+    such as the 1 of a column is not restated as "1 = 1")."""
+    sides = [side for side in (condition.left, condition.right) if not sp.sympify(side, strict=True).is_number]
+    return " and ".join(f"{side} = {_subs(side, sizes)}" for side in sides)
+
 
 
 def ill_formed(claim: Claim, sizes: dict, *, trace: bool = True) -> str:
@@ -804,8 +829,7 @@ def ill_formed(claim: Claim, sizes: dict, *, trace: bool = True) -> str:
     # symbolic dimensions: integer substitution into the shape conditions, no tracing
     for condition in shape_conditions(statement):
         if not condition.holds_for(sizes):
-            return f"{condition} (here {condition.left} = {_subs(condition.left, sizes)}, " \
-                   f"{condition.right} = {_subs(condition.right, sizes)})"
+            return f"{condition}, but here {_here(condition, sizes)}"
     if not isinstance(statement, Shape) or statement.expected is None:
         if not claim.is_builder or not trace:
             return ""

@@ -312,8 +312,28 @@ def build_registry(modules: Iterable) -> Registry:
     return Registry(claims)
 
 
+def check_picklable(claim: Claim) -> None:
+    """Each claim is checked in other processes, so it is pickled (verify._pickling); a claim that
+    cannot be is refused here, at load, with the fix, rather than as an `error` after the run."""
+    from ._pickling import dumps
+
+    try:
+        dumps(claim)
+    except Exception as exc:  # cloudpickle raises TypeError, PicklingError, AttributeError, ...
+        raise claim.fail(
+            f"the claim cannot be sent to dlverify's worker processes ({type(exc).__name__}: {exc}). Each claim is "
+            "checked in a separate process and sent there with cloudpickle, so its statement, builder, helpers and "
+            "every module-level object they use must be picklable; create objects such as locks, open files, "
+            "database connections or generators inside the builder, or leave them out of the claim") from None
+
+
 def load_registry(claim_paths: Iterable[str | Path] = (), *, builtin: bool = True) -> Registry:
     modules = builtin_modules() if builtin else []
+    user = []
     for p in claim_paths:
-        modules.extend(load_path(p))
-    return build_registry(modules)
+        user.extend(load_path(p))
+    registry = build_registry(modules + user)
+    for module in user:  # the built-in claims are pickled by reference and checked by the tests
+        for c in claims_in_module(module):
+            check_picklable(c)
+    return registry

@@ -7,70 +7,62 @@ or on the machine's speed, so the same code and seed give the same bytes.
 from __future__ import annotations
 
 import json
-from typing import Iterable
+import re
+from typing import Iterable, NamedTuple
 
 import numpy as np
 import sympy as sp
 
-from .claim import (DEFAULT_ATOL, DEFAULT_RTOL, Algorithmic, Claim, Derivation, Expectation, Gradient, Identity,
-                    Minimiser, Property, Shape, number_text, symbol_shapes)
+from .claim import DEFAULT_ATOL, DEFAULT_RTOL, Algorithmic, Claim, Expectation, number_text, sizes_text, symbol_shapes
 from .conditioning import tolerance_text
 from .runner import ClaimResult
+from .texprint import CONVENTION, claim_latex, fit, printer_for, statement_latex
 from .trivial import describe, trivially_true
 
 SCHEMA_VERSION = 1
 LAYOUT = ("Gradients of a scalar have the shape of the variable (denominator layout); the Jacobian of a "
           "k-vector with respect to an n-vector is k x n (numerator layout: row i holds the derivatives of "
           "output i). Vectors are columns.")
-MAX_TEX = 2500
+MAX_TEX = 2500  # a formula longer than this is replaced by a note saying so (never cut)
 
 
-def tex(expr) -> str:
-    text = sp.latex(expr)
-    if len(text) > MAX_TEX:
-        return r"\text{(%d characters of LaTeX: too long to show; see the encoding in derivations/)}" % len(text)
-    return text
+class StatementTex(NamedTuple):
+    """A claim's statement as the report shows it: the display, a note on the sizes it was built at,
+    the "where" lines defining the names it uses, and whether it applies functions entrywise."""
+
+    display: str
+    note: str
+    where: tuple = ()
+    entrywise: bool = False
 
 
-def statement_tex(claim: Claim) -> tuple[str, str]:
-    """(LaTeX display, note on the sizes it was built at)."""
+def tex(expr, names=None) -> str:
+    """`expr` as LaTeX (verify.texprint's conventions), or a note when it is too long to show."""
+    return fit(claim_latex(expr, names), MAX_TEX)
+
+
+def statement_tex(claim: Claim) -> StatementTex:
+    """The statement at the smallest sizes, printed by verify.texprint with the claim's `tex_names`."""
     sizes = claim.smallest_sizes()
     st = claim.build(sizes)
     note = ""
     if claim.is_builder:
-        note = "The statement depends on the sizes; shown as built at " + _sizes_text(sizes) + "."
-    if isinstance(st, Identity):
-        body = f"{tex(st.lhs)} = {tex(st.rhs)}"
-    elif isinstance(st, Gradient):
-        body = f"{tex(st.derivative())} = {tex(st.claimed)}"
-    elif isinstance(st, Derivation):
-        body = r"\begin{aligned} " + tex(st.steps[0]) + "".join(r" \\ &= " + tex(s) for s in st.steps[1:]) + r" \end{aligned}"
-        body = body.replace(r"\begin{aligned} ", r"\begin{aligned} &", 1)
-    elif isinstance(st, Minimiser):
-        body = f"{tex(st.point)} \\in \\arg\\min_{{{tex(st.wrt)}}} \\; {tex(st.f)}"
-    elif isinstance(st, Expectation):
-        body = (r"\sum_{k=1}^{%d} p_k\, v_k = %s, \quad p = \left(%s\right),\; v = \left(%s\right)"
-                % (len(st.probs), tex(st.equals), ", ".join(tex(p) for p in st.probs),
-                   ", ".join(tex(v) for v in st.values)))
-        if len(body) > MAX_TEX:
-            body = r"\sum_{k=1}^{%d} p_k\, v_k = %s" % (len(st.probs), tex(st.equals))
-    elif isinstance(st, Property):
-        rel = {"psd": r"\succeq 0", "nonnegative": r"\ge 0", "positive": r"> 0"}.get(st.relation, st.relation)
-        body = f"{tex(st.expr)} {rel}"
-        if st.local_min_of is not None:
-            f, x = st.local_min_of
-            body += r"\quad \text{at every local minimiser } %s \text{ of } %s" % (tex(x), tex(f))
-    elif isinstance(st, Algorithmic):
-        nxt = sp.MatrixSymbol(str(st.state.name) + "_next", *st.state.shape)
-        parts = st.conclusion(st.state, nxt)
-        rule = r"\eta = \arg\min_{\eta \ge 0} C" if st.step_rule == "exact_line_search" else r"\eta = " + tex(st.step_rule)
-        body = (r"%s \leftarrow %s,\; %s,\; C = %s \;\Rightarrow\; %s = %s"
-                % (tex(st.state), tex(st.update), rule, tex(st.cost), tex(parts[0]), tex(parts[1])))
-    elif isinstance(st, Shape):
-        body = tex(st.expr) + (r" \in \mathbb{R}^{%s \times %s}" % tuple(tex(d) for d in st.expected) if st.expected else "")
-    else:
-        body = str(st)
-    return body, note
+        note = "The statement depends on the sizes; shown as built at " + sizes_text(sizes) + "."
+    printed = statement_latex(st, claim.names_at(sizes))
+    body = printed.display
+    if isinstance(st, Expectation) and len(body) > MAX_TEX:  # the terms are shown on their own lines' worth
+        body = r"\sum_{k=1}^{%d} p_k\, v_k = %s" % (len(st.probs), tex(st.equals))
+    return StatementTex(body, note, printed.where, printed.entrywise)
+
+
+def _display(formula: str) -> list[str]:
+    """A `$$` block.  Markdown reads a line starting with `- `, `+ `, `* `, `#`, `>` or `1. ` as a list,
+    heading or quote, which ends the paragraph before the closing `$$` and leaves the math
+    unrendered: such a formula is wrapped in a group, which TeX sets the same."""
+    line = " ".join(formula.split("\n"))
+    if re.match(r"[-+*#>]|\d+[.)]", line):
+        line = "{" + line + "}"
+    return ["$$", line, "$$", ""]
 
 
 def conclusion_scale_tex(claim: Claim) -> str | None:
@@ -81,7 +73,9 @@ def conclusion_scale_tex(claim: Claim) -> str | None:
         return None
     nxt = sp.MatrixSymbol(str(st.state.name) + "_next", *st.state.shape)
     parts = st.conclusion(st.state, nxt)
-    return tex(parts[2]) if len(parts) > 2 else None
+    if len(parts) < 3:
+        return None
+    return fit(printer_for(st, claim.names_at(claim.smallest_sizes()))._print(parts[2]), MAX_TEX)
 
 
 def own_tolerance_text(claim: Claim) -> str | None:
@@ -96,9 +90,6 @@ def own_tolerance_text(claim: Claim) -> str | None:
     return ("this claim sets its own tolerance: " + ", ".join(parts)
             + (f"; reason: {' '.join(reason.split())}" if reason else ""))
 
-
-def _sizes_text(sizes: dict) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "no dimensions"
 
 
 def _g(x) -> str:
@@ -128,18 +119,20 @@ def replay_command(result: ClaimResult, claims_path: str | None = None) -> str:
     return f"dlverify run {result.id} --seed {result.seed} --instances {result.instances}{extra}"
 
 
-def cached_statement_tex(claim: Claim, store=None) -> tuple[str, str]:
+def cached_statement_tex(claim: Claim, store=None) -> StatementTex:
     """`statement_tex(claim)`, kept in the result cache `store` when one is given: printing a
     statement of matrix products takes SymPy up to a quarter of a second, most of a rerun."""
     from .cache import statement_key
 
     key = statement_key(claim) if store is not None else None
     found = store.get(key) if key is not None else None
-    if isinstance(found, tuple) and len(found) == 2 and all(isinstance(t, str) for t in found):
-        return found
+    if (isinstance(found, tuple) and len(found) == 4 and isinstance(found[0], str) and isinstance(found[1], str)
+            and isinstance(found[2], tuple) and all(isinstance(t, str) for t in found[2])
+            and isinstance(found[3], bool)):
+        return StatementTex(*found)
     made = statement_tex(claim)
     if key is not None:
-        store.put(key, made)
+        store.put(key, tuple(made))  # a plain tuple: the entry does not depend on this class
     return made
 
 
@@ -158,7 +151,7 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
     """The proof report of `result`; `store` (a ResultCache) keeps the printed statement."""
     c = result.claim
     sym, num = result.symbolic, result.numeric
-    body, note = cached_statement_tex(c, store)
+    body, note, where, entrywise = cached_statement_tex(c, store)
     lines = [f"# {c.title}", "",
              f"`{c.id}` | verdict: **{result.verdict}** | expected: {c.expect} | kind: {c.kind}"
              + (" | **matches expectation**" if result.matches_expectation else " | **DOES NOT MATCH EXPECTATION**"), ""]
@@ -168,10 +161,16 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
         lines += ["**Erratum.** The notes state this incorrectly; it is encoded as written and must be refuted."
                   + (f" The correction is [`{c.correction}`](../{c.correction.split('.')[0]}/{c.correction}.md)."
                      if c.correction else ""), ""]
-    lines += ["## Statement", "", "$$", body, "$$", ""]
+    lines += ["## Statement", "", *_display(body)]
+    if where:
+        lines += ["where", ""]
+        for definition in where:
+            lines += _display(definition)
     if note:
         lines += [note, ""]
     lines += ["## Conventions and domain", "", f"- {LAYOUT}"]
+    if entrywise:
+        lines.append(f"- {CONVENTION}")
     sizes = c.smallest_sizes()
     for name, (shape, domain) in sorted(symbol_shapes(c, sizes).items()):
         lines.append(f"- `{name}`: {domain.description}" + (f" (symbolic path: {domain.generic_note})"
@@ -200,9 +199,17 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
             lines.append(f"- {own}")
     else:
         drawn = f" (drawn as for {result.claim.instances_of})" if result.claim.instances_of else ""
-        lines += [f"- result: **{num.status}** on {num.instances} instances{drawn}, seed {result.seed}, "
-                  f"sizes {'; '.join(_sizes_text(s) for s in num.sizes)}",
-                  f"- tolerance: {num.tolerance}"]
+        checked = f"sizes {'; '.join(sizes_text(s) for s in num.sizes)}"
+        if num.ill_formed and not num.instances:
+            result_line = (f"- result: **{num.status}**: the formula is ill-formed at every sampled size assignment "
+                           f"(listed below), so no instance could be evaluated{drawn}; seed {result.seed}")
+        elif num.ill_formed:
+            result_line = (f"- result: **{num.status}**: the formula is ill-formed at {len(num.ill_formed)} sampled size "
+                           f"assignment{'s' if len(num.ill_formed) > 1 else ''} (listed below); the table compares the "
+                           f"{num.instances} instances{drawn} at the well-formed {checked}; seed {result.seed}")
+        else:
+            result_line = f"- result: **{num.status}** on {num.instances} instances{drawn}, seed {result.seed}, {checked}"
+        lines += [result_line, f"- tolerance: {num.tolerance}"]
         if own:
             lines.append(f"- {own}")
         lines.append(f"- worst condition number among the instances: {_kappa_text(num.worst_condition)}")
@@ -211,11 +218,14 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
             lines += ["", "| check | instances | mismatched | max abs error | max rel error |", "|---|---|---|---|---|"]
             lines += [f"| {k.name} | {k.instances} | {k.mismatched} / {k.instances} | {_g(k.max_abs)} | {_g(k.max_rel)} |"
                       for k in num.comparisons]
+            if any(k.max_rel != k.max_rel for k in num.comparisons):
+                lines += ["", "n/a: no entry is large enough for the relative tolerance to govern (both sides are "
+                          "about 0, within the absolute tolerance), so a relative error says nothing there."]
         if num.ill_formed:
             lines += ["", "Ill-formed at sampled sizes:", ""] + [f"- {m}" for m in num.ill_formed]
     cx = getattr(num, "counterexample", None)
     if cx is not None:
-        lines += ["", "## Counterexample", "", f"- check: {cx.check}", f"- sizes: {_sizes_text(cx.sizes)}"]
+        lines += ["", "## Counterexample", "", f"- check: {cx.check}", f"- sizes: {sizes_text(cx.sizes)}"]
         if cx.ill_formed:
             lines.append(f"- {cx.ill_formed}")
         else:
@@ -243,7 +253,8 @@ def record(result: ClaimResult) -> dict:
         "numeric": {"status": num.status, "instances": getattr(num, "instances", 0), "message": num.message,
                     "sizes": list(getattr(num, "sizes", ())),
                     "comparisons": [{"check": k.name, "instances": k.instances, "mismatched": k.mismatched,
-                                     "max_abs": k.max_abs, "max_rel": k.max_rel} for k in getattr(num, "comparisons", ())],
+                                     "max_abs": k.max_abs, "max_rel": None if k.max_rel != k.max_rel else k.max_rel}
+                                    for k in getattr(num, "comparisons", ())],
                     "ill_formed": list(getattr(num, "ill_formed", ())),
                     "worst_condition": _kappa_json(getattr(num, "worst_condition", None)),
                     "rtol": float(c.rtol), "atol": float(c.atol), "tolerance_reason": c.tolerance_reason,
@@ -262,14 +273,20 @@ def results_json(records: Iterable[dict], *, seed: int, instances: int) -> str:
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"
 
 
-def index_markdown(records: list[dict]) -> str:
+def index_markdown(records: list[dict], *, companions: Iterable[str] = ()) -> str:
+    """The index of a reports folder.  `companions` names the files beside it that it may link to
+    ("mutation.md", "seed-sweep.md"): only those, so a user's own folder never links to a file
+    that is not there."""
     records = sorted(records, key=lambda r: r["id"])
+    companions = set(companions)
+    trust = [text for name, text in (("mutation.md", "[mutation testing](mutation.md) (`dlverify mutate all`)"),
+                                     ("seed-sweep.md", "the [seed sweep](seed-sweep.md) (`python scripts/seed_sweep.py`)"))
+             if name in companions]
     counts = {v: sum(r["verdict"] == v for r in records) for v in ("proved", "verified", "refuted", "inconsistent", "error")}
     mismatched = [r for r in records if not r["matches_expect"]]
     lines = ["# dlverify proof reports", "",
-             "Generated by `dlverify run all`; do not edit by hand. Each claim links to its proof report. How "
-             "far the checks themselves can be trusted: [mutation testing](mutation.md) (`dlverify mutate all`) "
-             "and the [seed sweep](seed-sweep.md) (`python scripts/seed_sweep.py`).", "",
+             "Generated by `dlverify run`; do not edit by hand. Each claim links to its proof report."
+             + (" How far the checks themselves can be trusted: " + " and ".join(trust) + "." if trust else ""), "",
              "| verdict | claims |", "|---|---|"]
     lines += [f"| {v} | {n} |" for v, n in counts.items()]
     lines += ["", f"{len(records)} claims; {len(records) - len(mismatched)} match their expectation"
@@ -286,9 +303,9 @@ def index_markdown(records: list[dict]) -> str:
     for r in errata:
         cx = r["counterexample"] or {}
         if cx.get("ill_formed"):
-            evidence = f"ill-formed at sizes {_sizes_text(cx.get('sizes') or {})}: {cx['ill_formed']}"
+            evidence = f"ill-formed at sizes {sizes_text(cx.get('sizes') or {})}: {cx['ill_formed']}"
         elif cx:
-            evidence = (f"fails at sizes {_sizes_text(cx.get('sizes') or {})} ({cx.get('check')}, max abs error "
+            evidence = (f"fails at sizes {sizes_text(cx.get('sizes') or {})} ({cx.get('check')}, max abs error "
                         f"{_g(cx.get('abs_err'))})")
         else:
             evidence = r["reason"]

@@ -130,6 +130,7 @@ def equal_shape_conditions(a, b, where: str) -> list[ShapeCondition]:
     if sa is None or sb is None:
         # a scalar against a matrix: only a 1 x 1 matrix may stand for a scalar
         shape = sa if sa is not None else sb
-        return [ShapeCondition(shape[0], 1, where + " (a scalar against a matrix)"),
-                ShapeCondition(shape[1], 1, where + " (a scalar against a matrix)")]
-    return [ShapeCondition(sa[0], sb[0], where + " (rows)"), ShapeCondition(sa[1], sb[1], where + " (columns)")]
+        return [ShapeCondition(shape[0], 1, f"comparing {where} (a scalar against a matrix)"),
+                ShapeCondition(shape[1], 1, f"comparing {where} (a scalar against a matrix)")]
+    return [ShapeCondition(sa[0], sb[0], f"comparing {where} (rows)"),
+            ShapeCondition(sa[1], sb[1], f"comparing {where} (columns)")]

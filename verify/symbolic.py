@@ -26,9 +26,9 @@ import sympy as sp
 from . import crosscheck
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
-                    Property, Shape, size_assignment_ok, symbol_shapes)
+                    Property, Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
 from .evaluate import EXACT, evaluate
-from .exact import (SymbolicResult, _fmt_sizes, _tex, component_choices, exact_value, find_exact_counterexample,
+from .exact import (SymbolicResult, _tex, component_choices, exact_value, find_exact_counterexample,
                     generic_env, provably_nonnegative, rational_envs, scope_of, symmetric_psd_proof)
 from .minimality import MINIMALITY_LEFT, minimality, subgradient_cases
 from .nodes import Grad
@@ -75,7 +75,7 @@ def check_shapes(claim: Claim) -> tuple[list[str], dict | None, bool]:
         for sizes in (claim.symbolic_sizes or (claim.smallest_sizes(),)):
             bad = [c for c in shape_conditions(claim.build(dict(sizes))) if not c.holds_for(dict(sizes))]
             if bad:
-                return [f"Ill-formed at sizes {_fmt_sizes(dict(sizes))}: {bad[0]}."], dict(sizes), False
+                return [f"Ill-formed at sizes {sizes_text(dict(sizes))}: {bad[0]}."], dict(sizes), False
         return ["Well-formed at the symbolic sizes (the statement is built per size; the numeric path checks "
                 "every sampled size)."], None, False
     conds = [c for c in shape_conditions(claim.statement) if not c.identically]
@@ -87,7 +87,7 @@ def check_shapes(claim: Claim) -> tuple[list[str], dict | None, bool]:
         sizes = dict(zip(names, combo))
         bad = [c for c in conds if not c.holds_for(sizes)]
         if bad and size_assignment_ok(claim, sizes):
-            return [f"Ill-formed at sizes {_fmt_sizes(sizes)}: {bad[0]}."], sizes, False
+            return [f"Ill-formed at sizes {sizes_text(sizes)}: {bad[0]}."], sizes, False
     return [f"Well-formed at every admissible size: {'; '.join(str(c) for c in conds)}, "
             "and the size ranges and rules force these."], None, False
 
@@ -104,7 +104,7 @@ def _pairs(statement) -> list[tuple[str, object, object]]:
         return [("exact expectation - claimed value", statement.mean(), statement.equals)]
     if isinstance(statement, Minimiser):
         out = [("gradient of f at the point", Grad(statement.f, statement.wrt, at=statement.point),
-                sp.ZeroMatrix(*statement.wrt.shape))]
+                variable_zero(statement.wrt))]
         if statement.reference is not None:
             out.append(("point - independent closed form", statement.point, statement.reference))
         return out
@@ -494,7 +494,7 @@ def check_symbolic(claim: Claim) -> SymbolicResult:
         statement = claim.build(sizes)
         for members, label in component_choices(claim, sizes):
             local = list(steps)
-            local.append(f"Instantiated at {_fmt_sizes(sizes) or 'no dimensions (scalars)'} with generic domain "
+            local.append(f"Instantiated at {sizes_text(sizes)} with generic domain "
                          f"members{' (' + label + ')' if label else ''}.")
             try:
                 result = _decide(claim, statement, sizes, local, all_sizes, members)
@@ -520,7 +520,7 @@ def _within_claim_sizes(claim: Claim, result: SymbolicResult, size_list: list) -
     outside = [s for s in size_list if s and not _in_range(claim, s)]
     if not outside or result.status == "undecided":
         return result
-    where = "; ".join(_fmt_sizes(s) for s in outside)
+    where = "; ".join(sizes_text(s) for s in outside)
     what = "proved it" if result.status == "proved" else "found a counterexample"
     return replace(result, status="undecided", sizes=(),
                    reason=f"SymPy {what} at sizes {where}, outside the claim's sizes= (or its size rules): that "

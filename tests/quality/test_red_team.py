@@ -77,12 +77,13 @@ D_SCOPE = "a symbolic proof at one size is not a proof at the other sizes of the
 D_SHAPE = "Shape(expected=...) is not checked on the symbolic path"
 D_FAR = "false only far out in the domain (|t| > 10): small exact and N(0, 1) instances miss it"
 D_LINE_SEARCH = "exact line search proved through phi'(eta) (no closed form): the shortcut must not overreach"
+D_SCALAR = "a plain scalar symbol (sp.Symbol) as the variable of Gradient, Grad, Jacobian and Minimiser"
 D_EXP_LOG = ("exp/log normal form (sigmoid, softplus, logsumexp, softmax rewritten in exp; exp(c u) for rational c "
              "as powers of one symbol; logs of positive factors split; exp(k log z) = z^k): must not overreach")
 GUARD = "regression guard (paths that refuted these before the fixes; they must keep doing so)"
 DEFECT_ORDER = [D_EXP_ATOMS, D_ORTHOGONAL, D_PSD_NONSYM, D_POSITIVE, D_MIN_GLOBAL, D_MIN_SCALE, D_NO_CASES,
                 D_CEILING, D_SUBFAMILY, D_ANY_RANK, D_RECT_TRACE, D_JAC_MATRIX, D_ENTRYWISE, D_NO_EXACT,
-                D_LOCAL_MIN, D_SCOPE, D_SHAPE, D_FAR, D_LINE_SEARCH, D_EXP_LOG, GUARD]
+                D_LOCAL_MIN, D_SCOPE, D_SHAPE, D_FAR, D_LINE_SEARCH, D_SCALAR, D_EXP_LOG, GUARD]
 
 
 @dataclass(frozen=True)
@@ -1378,6 +1379,103 @@ def _(cid):
 def _(cid):
     return dict(title="sigmoid(t) = (1 + 1e-3) sigmoid(t) with rtol 1e-7",
                 statement=Identity(sigmoid(t), (1 + sp.Rational(1, 1000)) * sigmoid(t)), domain={t: R()}, rtol=1e-7)
+
+
+# =================================================================================================
+# scalar: a plain sp.Symbol as the variable (one false claim per path a scalar variable takes)
+# =================================================================================================
+
+_w = sp.Symbol("w", real=True)  # the scalar counterpart of w1
+
+
+@case("scalar", "sigmoid_chain_factor", defect=D_SCALAR,
+      aims="Grad in a scalar (ScalarGrad): sympy.diff and jax.grad through a 1 x 1 wrap; the residual is "
+           "transcendental, so the counterexample is confirmed by 60-digit forward-mode duals")
+def _(cid):
+    return dict(title="d/dt sigmoid(2t) = sigmoid(2t) (1 - sigmoid(2t))",
+                statement=Gradient(sigmoid(2 * t), t, sigmoid(2 * t) * (1 - sigmoid(2 * t))), domain={t: R()})
+
+
+@case("scalar", "loss_gradient_sign", defect=D_SCALAR,
+      aims="derivative in a scalar of a polynomial: exact rational counterexample, exact rational confirmation")
+def _(cid):
+    return dict(title="d/dw (y - w x)^2 / 2 = (y - w x) x",
+                statement=Gradient((b_ - _w * a_) ** 2 / 2, _w, (b_ - _w * a_) * a_),
+                domain={_w: R(), a_: R(), b_: R()})
+
+
+@case("scalar", "derivative_at_point", defect=D_SCALAR,
+      aims="Grad(f, t, at=1) with t bound and the data free: the chain factor b of exp(b t) dropped")
+def _(cid):
+    return dict(title="d/dt exp(b t) at t = 1 is exp(b)", statement=Identity(Grad(sp.exp(b_ * t), t, at=1), sp.exp(b_)),
+                domain={b_: R()})
+
+
+@case("scalar", "column_in_scalar", defect=D_SCALAR,
+      aims="Jacobian of a column in a scalar (n x 1, jacrev of a 1 x 1 wrap): tanh' dropped, true only at t = 0")
+def _(cid):
+    return dict(title="d/dt tanh(t x) = x", statement=Identity(Jacobian((t * x).applyfunc(sp.tanh), t), x),
+                domain={t: R(), x: V()}, sizes={n: (1, 3)})
+
+
+@case("scalar", "quadratic_minimiser_sign", defect=D_SCALAR,
+      aims="Minimiser over a scalar: the stationarity pair with a scalar zero; -b/a for b/a")
+def _(cid):
+    return dict(title="-b/a minimises a w^2 - 2 b w", statement=Minimiser(p * _w ** 2 - 2 * b_ * _w, _w, -b_ / p),
+                domain={p: domains.positive(), b_: R()})
+
+
+@case("scalar", "maximiser", defect=D_SCALAR,
+      aims="convexity in a scalar must not call -p (w - b)^2 convex; the 1 x 1 Hessian -2p < 0 at an exact member")
+def _(cid):
+    return dict(title="b minimises -p (w - b)^2", statement=Minimiser(-p * (_w - b_) ** 2, _w, b_),
+                domain={p: domains.positive(), b_: R()})
+
+
+@case("scalar", "local_min_not_global", defect=D_SCALAR,
+      aims="a non-convex quartic: stationary with f'' = 3 > 0 at b - 1 (a local minimum), the global one at b + 2; "
+           "the perturbation and solver checks along the single axis")
+def _(cid):
+    s_ = _w - b_
+    return dict(title="b - 1 minimises (w-b)^4/4 - (w-b)^3/3 - (w-b)^2",
+                statement=Minimiser(s_ ** 4 / 4 - s_ ** 3 / 3 - s_ ** 2, _w, b_ - 1), domain={b_: R()})
+
+
+@case("scalar", "cubic_unbounded", defect=D_SCALAR,
+      aims="w^3/3 - w at w = 1 over a plain scalar: unbounded below, only the far probes along the axis see it")
+def _(cid):
+    return dict(title="1 minimises w^3/3 - w", statement=Minimiser(_w ** 3 / 3 - _w, _w, ONE), domain={})
+
+
+@case("scalar", "maximum_under_huge_constant", defect=D_SCALAR,
+      aims="1e14 - e^b (w - a)^2 over a scalar: the constant is dropped before the perturbation compares values")
+def _(cid):
+    return dict(title="a minimises 1e14 - exp(b) (w - a)^2",
+                statement=Minimiser(10 ** 14 - sp.exp(b_) * (_w - a_) ** 2, _w, a_), domain={a_: R(), b_: R()})
+
+
+@case("scalar", "soft_threshold_half", defect=D_SCALAR,
+      aims="non-smooth Minimiser over a scalar: the subgradient case split on its one entry; threshold alpha/(2h)")
+def _(cid):
+    cost = h / 2 * (_w - _c) ** 2 + alpha * sp.Abs(_w)
+    return dict(title="soft threshold at alpha/(2h) (scalar w)",
+                statement=Minimiser(cost, _w, sp.sign(_c) * sp.Max(sp.Abs(_c) - alpha / (2 * h), 0), smooth=False,
+                                    cases=THRESHOLD_CASES),
+                domain={h: domains.positive(), alpha: domains.positive(), _c: domains.real(2.0)})
+
+
+@case("scalar", "claimed_one_by_one", defect=D_SCALAR, rejects=r"derivative of a scalar in a scalar is a scalar.*"
+      r"scalar\(M\)", aims="a 1 x 1 matrix claimed for a derivative in a scalar: refused, not compared as ill-formed")
+def _(cid):
+    return dict(title="d/dt t x^T x = x^T x", statement=Gradient(t * scalar(x.T * x), t, x.T * x),
+                domain={t: R(), x: V()}, sizes=N2)
+
+
+@case("scalar", "point_one_by_one", defect=D_SCALAR, rejects=r"point of a scalar variable is a scalar",
+      aims="a 1 x 1 point for a Minimiser over a scalar: refused at load")
+def _(cid):
+    return dict(title="[[1]] minimises (w - 1)^2", statement=Minimiser((_w - 1) ** 2, _w, sp.ImmutableMatrix([[1]])),
+                domain={})
 
 
 # =================================================================================================

@@ -1,0 +1,37 @@
+"""The claim-writing guide keeps up with the code: every Claim field and every function the
+backends evaluate is documented (a new field or function without its line fails here)."""
+
+import dataclasses
+import re
+from pathlib import Path
+
+from verify.claim import Claim
+from verify.evaluate import EXACT, jax_backend
+
+GUIDE = (Path(__file__).parent.parent / "docs" / "writing-claims.md").read_text()
+
+
+def _section(title: str) -> str:
+    start = GUIDE.index(f"## {title}")
+    end = GUIDE.find("\n## ", start + 1)
+    return GUIDE[start:end if end > 0 else None]
+
+
+def test_every_claim_field_has_a_row_in_the_guide():
+    table = _section("Every `Claim` field")
+    documented = set()
+    for row in re.findall(r"^\| (`[^|]*`) \|", table, flags=re.M):
+        documented |= set(re.findall(r"`([a-z_]+)`", row))
+    fields = {f.name for f in dataclasses.fields(Claim) if not f.name.startswith("_")} - {"defined_at"}
+    assert fields - documented == set(), f"Claim fields missing from docs/writing-claims.md: {fields - documented}"
+    assert documented - fields == set(), f"documented fields that Claim does not have: {documented - fields}"
+    assert "`defined_at`" in table
+
+
+def test_every_function_the_backends_evaluate_is_listed_and_both_backends_agree():
+    listed = _section("The functions and nodes both paths evaluate")
+    exact = set(EXACT.functions)
+    assert exact == set(jax_backend().functions), "the exact and JAX backends evaluate different functions"
+    for fn in exact:
+        name = fn.__name__
+        assert re.search(rf"`(sp\.)?{name}(\(|`)", listed), f"{name} is evaluated but not listed in the guide"

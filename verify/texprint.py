@@ -1,0 +1,1030 @@
+r"""LaTeX of claims as a person would write them on a whiteboard.
+
+`claim_latex(expr, names=None)` prints one expression; `StatementPrinter` prints a whole
+statement and collects the "where" lines that define the names it introduced.  Conventions:
+
+* `X^{\top}` for a transpose.  SymPy distributes a transpose over sums and products when a
+  formula is built (`(Y - X\theta)^T` is stored as `Y^T - \theta^T X^T`); where the argument of an
+  inverse, a sum or a factor of a product has fewer transposes once transposed, it is printed as
+  `(that)^{\top}` / `(that)^{-\top}`, and only when transposing the printed form back gives the
+  stored expression (`_transposed`): the display never differs from what is checked.
+* `u^{\top} u` for a column u is `\|u\|^{2}`, `\mathbf{1}^{\top} |w|` is `\|w\|_{1}`, and
+  `scalar(M)` (the entry (0, 0) of a 1 x 1 product) is the product itself.  Entries of a matrix
+  symbol are indexed from 1: `P_{1,2}` is row 1, column 2; `w_{3}` is entry 3 of a column vector.
+* A function applied entrywise prints as the function of the matrix (`\tanh(z)`, `\exp(z)`,
+  `\sigma(z)`, `|z|`, `\max(0, z)`); a lambda that is not a chain of functions gets a name defined
+  on a "where" line.  `\odot` is the entrywise product.  `\mathop{\mathrm{diag}}(v)`, `\det(X)`,
+  `\mathop{\mathrm{tr}}(X)` (GitHub refuses `\operatorname`), `I`, `0`, `\mathbf{1}`.
+* Sums put positive terms first and terms carrying an identity (`\lambda I`) or a scalar weight
+  times a form (`\lambda \|\theta\|^2`) after the others; a unit or `-1` factor is not shown.
+* Names: SymPy's Greek letters, `lam`/`lmbda` -> `\lambda`, a `star` suffix -> `^{*}`, `hat` ->
+  `\hat{}`, trailing digits -> a subscript; a claim's `tex_names` map symbols to LaTeX and
+  sub-expressions to short names.  A differentiated function (or a minimised objective, or an
+  update rule's cost) that is long, or named in `tex_names`, prints as `J(z)`, and a "where" line
+  gives `J(z) = ...`; an expression that is that function applied at another point, exactly as
+  stored, prints as `J(p)`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.matexpr import MatrixElement
+from sympy.printing.latex import LatexPrinter, translate
+from sympy.printing.conventions import split_super_sub
+from sympy.printing.precedence import PRECEDENCE, precedence_traditional
+
+from .nodes import Grad, Jacobian
+
+_LATEX = importlib.import_module("sympy.printing.latex")  # the module, not the function sympy.latex
+
+ENTRY_BASE = 1  # entries print 1-based, as the symbolic path names them (w_1, A_12)
+LONG = 150  # a differentiated function or objective longer than this (LaTeX characters) gets a name
+CONVENTION = ("Functions of vectors and matrices ($\\exp$, $\\log$, $\\tanh$, $\\sigma$, $\\mathop{\\mathrm{sign}}$, "
+              "$|\\cdot|$, $\\max(0, \\cdot)$) apply entrywise; $\\odot$ is the entrywise product; $\\mathbf{1}$ is a "
+              "vector or matrix of ones; entries are indexed from 1 ($P_{1,2}$: row 1, column 2).")
+
+_GREEK_EXTRA = {"lam": "lambda", "lmbda": "lambda"}
+
+
+def symbol_tex(name: str) -> str:
+    r"""LaTeX of a symbol's name: `theta` -> `\theta`, `lam` -> `\lambda`, `wstar` -> `w^{*}`,
+    `w_hat` / `what` -> `\hat{w}`, `e1` -> `e_{1}`, `theta_next` -> `\theta_{next}`."""
+    base, sups, subs = split_super_sub(name)
+    star = hat = False
+
+    def letter(b):  # a glued suffix counts only after a letter or a Greek name: wstar, thetahat, not "that"
+        return len(b) == 1 or b.lower() in _LATEX.greek_letters_set or b in _GREEK_EXTRA
+
+    if base.endswith("star") and letter(base[:-4]):
+        base, star = base[:-4], True
+    if subs and subs[0] in ("hat", "star"):
+        hat, star = hat or subs[0] == "hat", star or subs[0] == "star"
+        subs = subs[1:]
+    elif base.endswith("hat") and letter(base[:-3]):
+        base, hat = base[:-3], True
+    tex = "\\" + _GREEK_EXTRA[base] if base in _GREEK_EXTRA else translate(base)
+    if hat:
+        tex = r"\hat{%s}" % tex
+    sups = (["*"] if star else []) + [translate(s) for s in sups]
+    if sups:
+        tex += "^{%s}" % " ".join(sups)
+    if subs:
+        tex += "_{%s}" % " ".join(translate(s) for s in subs)
+    return tex
+
+
+# --- structure ----------------------------------------------------------------------------------
+
+_LAMBDA_VAR = sp.Dummy("t")
+
+
+def canonical(expr, memo: dict | None = None):
+    """`expr` with every transpose distributed as SymPy's `.T` does and every lambda's variable
+    renamed to one fixed dummy: two expressions with the same canonical form are the same
+    formula (SymPy compares lambdas by their dummy variable, and `Transpose(A + B)` is `A^T + B^T`)."""
+    memo = {} if memo is None else memo
+    return _canonical(expr, memo)
+
+
+def _canonical(expr, memo):
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return expr
+    try:
+        return memo[expr]
+    except (KeyError, TypeError):
+        pass
+    if isinstance(expr, sp.Lambda) and len(expr.variables) == 1:
+        out = sp.Lambda(_LAMBDA_VAR, _canonical(expr.expr.xreplace({expr.variables[0]: _LAMBDA_VAR}), memo))
+    elif isinstance(expr, sp.MatrixSymbol):
+        out = expr
+    else:
+        args = [_canonical(a, memo) for a in expr.args]
+        if isinstance(expr, sp.Transpose):
+            out = args[0].T
+        elif all(a == b for a, b in zip(args, expr.args)):
+            out = expr
+        elif isinstance(expr, (sp.Add, sp.Mul, sp.Pow)):
+            # rebuilt as written: an evaluating constructor would cancel a product built unevaluated
+            # on purpose (likelihood * prior / evidence), and the printer would then show it under
+            # the name of the cancelled form: a formula other than the one checked
+            out = expr.func(*args, evaluate=False)
+        else:
+            out = expr.func(*args)
+    memo[expr] = out
+    return out
+
+
+def transpose_count(expr) -> int:
+    return sum(isinstance(node, sp.Transpose) for node in sp.preorder_traversal(expr))
+
+
+def _is_column(expr) -> bool:
+    shape = getattr(expr, "shape", None)
+    return shape is not None and shape[1] == 1
+
+
+def _function_chain(body, var) -> bool:
+    """Whether `body` is var wrapped in functions of one argument each (numbers aside): log(sigmoid(d)),
+    Max(0, d), Abs(d).  Such a lambda applied entrywise prints as the functions of the matrix."""
+    if body == var:
+        return True
+    if not (isinstance(body, (sp.Function, sp.Abs)) or getattr(body, "is_Function", False)):
+        return False
+    if isinstance(body, AppliedUndef):
+        return False
+    holding = [a for a in body.args if a.has(var)]
+    others = [a for a in body.args if not a.has(var)]
+    return len(holding) == 1 and all(a.is_number for a in others) and _function_chain(holding[0], var)
+
+
+def _at_top_level(tex: str, char: str) -> bool:
+    """Whether `char` occurs in `tex` outside braces and \\left ... \\right groups."""
+    depth, i = 0, 0
+    while i < len(tex):
+        if tex.startswith(r"\left", i) and not tex[i + 5:i + 6].isalpha():
+            depth += 1
+            i += 5
+            continue
+        if tex.startswith(r"\right", i) and not tex[i + 6:i + 7].isalpha():
+            depth -= 1
+            i += 6
+            continue
+        ch = tex[i]
+        if ch == "\\":
+            i += 2
+            continue
+        depth += ch == "{"
+        depth -= ch == "}"
+        if ch == char and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+@dataclass
+class FunctionName:
+    """A function printed by name: `name(var)`, defined as `body` on a where line."""
+
+    name: str
+    var: Any
+    body: Any
+    points: list = field(default_factory=list)
+
+    @property
+    def bare(self) -> bool:
+        """A name that carries its own argument (`p(\\tau_1)`) is printed as it is, at its variable only."""
+        return "(" in self.name
+
+
+# --- the printer ----------------------------------------------------------------------------------
+
+
+class ClaimLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with dlverify's conventions (see the module docstring).
+
+    `names` maps a symbol (or its name) to LaTeX and a sub-expression to a short name; `functions`
+    lists `FunctionName`s.  Names the printer uses are recorded in `self.used`, in order, so that
+    the caller can print their definitions."""
+
+    def __init__(self, names: Mapping | None = None, functions: list | None = None, settings=None):
+        super().__init__(settings or {})
+        self._memo: dict = {}
+        self._symbol_names: dict[str, str] = {}
+        self._expr_names: dict = {}
+        for key, value in dict(names or {}).items():
+            if isinstance(key, str):
+                self._symbol_names[key] = value
+            elif isinstance(key, (sp.Symbol, sp.MatrixSymbol)):
+                self._symbol_names[str(key.name)] = value
+            else:
+                self._expr_names[key] = value
+                self._expr_names.setdefault(self._canon(key), value)
+        self.functions = list(functions or [])
+        self._applications: dict = {}
+        for fn in self.functions:
+            for point in [fn.var, *([] if fn.bare else fn.points)]:
+                applied = fn.body if point == fn.var else fn.body.xreplace({fn.var: point})
+                self._applications.setdefault(self._canon(applied), (fn, point))
+        self._placeholders: dict = {}
+        self._lambda_names: dict = {}
+        self.used: list = []  # [("expr", expression, name) | ("function", FunctionName) | ("lambda", ...)]
+        self._defining = None
+        self.features: set = set()
+
+    # -- names
+
+    def _canon(self, expr):
+        return canonical(expr, self._memo)
+
+    def _named(self, expr):
+        """(kind, LaTeX) when `expr` prints under a name; None otherwise."""
+        if expr is self._defining or not isinstance(expr, sp.Basic) or not expr.args:
+            return None
+        if isinstance(expr, (sp.MatrixSymbol, sp.Symbol, sp.Number)):
+            return None
+        name = self._expr_names.get(expr)
+        if name is None and (self._expr_names or self._applications):
+            try:
+                canon = self._canon(expr)
+            except Exception:  # a node SymPy cannot rebuild: it is printed as it is
+                return None
+            name = self._expr_names.get(canon)
+            if name is None:
+                hit = self._applications.get(canon)
+                if hit is not None and not (self._defining is not None and canon == self._canon(self._defining)):
+                    fn, point = hit
+                    self._use(("function", fn))
+                    if fn.bare:
+                        return "application", fn.name
+                    return "application", r"%s\left(%s\right)" % (fn.name, self._print(point))
+        if name is not None:
+            if self._defining is not None and self._canon(self._defining) == self._canon(expr):
+                return None
+            self._use(("expr", expr, name))
+            return "name", name
+        if isinstance(expr, sp.Add) and self._expr_names:  # SymPy distributes a sign: -(a + b) is -a - b
+            negated = self._canon(-expr)
+            if negated in self._expr_names:
+                key = next(k for k in self._expr_names if self._canon(k) == negated)
+                self._use(("expr", key, self._expr_names[negated]))
+                return "negated", "- " + self._expr_names[negated]
+        return None
+
+    def _named_products(self):
+        """[(factors, name, entry)] for every name of a product: a product that holds all its factors
+        (SymPy flattens r * p into one product) prints as the rest times the name."""
+        if not hasattr(self, "_products"):
+            self._products = []
+            for key, name in self._expr_names.items():
+                if isinstance(key, sp.Mul):
+                    self._products.append((Counter(key.args), name, ("expr", key, name)))
+            for fn in self.functions:
+                if fn.bare and isinstance(fn.body, sp.Mul):
+                    self._products.append((Counter(fn.body.args), fn.name, ("function", fn)))
+            self._products.sort(key=lambda item: -sum(item[0].values()))  # the largest named product first
+        return self._products
+
+    def _split_named_product(self, expr):
+        """(rest, name, entry) when the product `expr` holds a named product and more; else None."""
+        if not isinstance(expr, sp.Mul) or expr is self._defining:
+            return None
+        have = Counter(expr.args)
+        for factors, name, entry in self._named_products():
+            if len(factors) < len(expr.args) and not (factors - have):
+                if entry[0] == "function" and self._defining is entry[1].body:
+                    continue
+                rest = sp.Mul(*(have - factors).elements())
+                return rest, name, entry
+        return None
+
+    def _use(self, entry) -> None:
+        key = entry[:2] if entry[0] != "expr" else ("expr", entry[2])
+        if all((e[:2] if e[0] != "expr" else ("expr", e[2])) != key for e in self.used):
+            self.used.append(entry)
+
+    def _print(self, expr, **kwargs):
+        if isinstance(expr, sp.Basic):
+            named = self._named(expr)
+            if named is not None:
+                return named[1]
+            if isinstance(expr, Grad):
+                return self._print_Grad(expr)
+            if isinstance(expr, Jacobian):
+                return self._print_Jacobian(expr)
+        return super()._print(expr, **kwargs)
+
+    # -- precedence: a 1 x 1 product read as a scalar binds like the product
+
+    def _prec(self, expr) -> int:
+        if isinstance(expr, sp.Basic) and self._named_quiet(expr):
+            return PRECEDENCE["Atom"]
+        if isinstance(expr, sp.Add) and self._expr_names and self._canon(-expr) in self._expr_names:
+            return PRECEDENCE["Add"]
+        if isinstance(expr, MatrixElement):
+            if self._scalar_form(expr):
+                inner = expr.parent
+                if self._norm(inner) is not None:
+                    return PRECEDENCE["Pow"]
+                return self._prec(inner)
+            return PRECEDENCE["Atom"]
+        if isinstance(expr, sp.MatAdd) and self._transposed(expr) is not None:
+            return PRECEDENCE["Pow"]
+        if isinstance(expr, sp.MatMul):
+            coeff, mats = self._split_matmul(expr)
+            if coeff == 1 and len(mats) == 1:
+                return self._prec(mats[0])
+            if coeff == 1 and self._norm(expr) is not None:
+                return PRECEDENCE["Pow"]
+            return PRECEDENCE["Mul"]
+        if isinstance(expr, (Grad, Jacobian)):
+            return PRECEDENCE["Mul"]
+        if isinstance(expr, ElementwiseApplyFunction):
+            return PRECEDENCE["Func"]
+        if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
+            return self._prec(expr[0, 0])
+        return precedence_traditional(expr)
+
+    def _named_quiet(self, expr) -> bool:
+        """Whether `expr` prints under a name (without recording the use)."""
+        if expr is self._defining or not expr.args or isinstance(expr, (sp.MatrixSymbol, sp.Symbol, sp.Number)):
+            return False
+        if expr in self._expr_names:
+            return True
+        if not (self._expr_names or self._applications):
+            return False
+        try:
+            canon = self._canon(expr)
+        except Exception:
+            return False
+        return canon in self._expr_names or canon in self._applications
+
+    def parenthesize(self, item, level, is_neg=False, strict=False) -> str:
+        prec = self._prec(item)
+        if is_neg and strict:
+            return self._add_parens(self._print(item))
+        if prec < level or (not strict and prec <= level):
+            return self._add_parens(self._print(item))
+        return self._print(item)
+
+    def _needs_mul_brackets(self, expr, first=False, last=False) -> bool:
+        if isinstance(expr, sp.Basic) and self._named_quiet(expr):
+            return False
+        if isinstance(expr, (MatrixElement, sp.MatrixExpr, sp.MatrixBase)):
+            return self._prec(expr) < PRECEDENCE["Mul"]
+        return super()._needs_mul_brackets(expr, first=first, last=last)
+
+    def _needs_add_brackets(self, expr) -> bool:
+        if isinstance(expr, sp.Basic) and self._named_quiet(expr):
+            return False
+        if isinstance(expr, (MatrixElement, sp.MatrixExpr)):
+            return self._prec(expr) < PRECEDENCE["Add"]
+        return super()._needs_add_brackets(expr)
+
+    def _base(self, expr) -> str:
+        """`expr` as the base of a superscript: parenthesised unless it prints as an atom."""
+        text = self._print(expr)
+        atomic = (isinstance(expr, (sp.MatrixSymbol, sp.Symbol, sp.Identity, sp.OneMatrix, sp.ZeroMatrix))
+                  or (isinstance(expr, MatrixElement) and isinstance(expr.parent, sp.MatrixSymbol))
+                  or self._named_quiet(expr))
+        return text if atomic else self._add_parens(text)
+
+    @staticmethod
+    def _sup(base: str, sup: str) -> str:
+        """`base^{sup}`, bracing a base that already carries a superscript (w^{*} -> {w^{*}}^{\\top})."""
+        return "{%s}^{%s}" % (base, sup) if _at_top_level(base, "^") else "%s^{%s}" % (base, sup)
+
+    @staticmethod
+    def _sub(base: str, sub: str) -> str:
+        return "{%s}_{%s}" % (base, sub) if _at_top_level(base, "_") else "%s_{%s}" % (base, sub)
+
+    # -- symbols
+
+    def _print_Symbol(self, expr, style="plain"):
+        if expr in self._placeholders:
+            return self._placeholders[expr]
+        name = str(expr.name)
+        if name in self._symbol_names:
+            return self._symbol_names[name]
+        given = self._settings["symbol_names"].get(expr)
+        return given if given is not None else symbol_tex(name)
+
+    _print_Dummy = _print_Symbol
+
+    def _print_MatrixSymbol(self, expr):
+        name = str(expr.name)
+        return self._symbol_names.get(name) or symbol_tex(name)
+
+    # -- transposes and inverses
+
+    def _transposed(self, expr):
+        """The expression T with `T^T == expr` and fewer transposes than `expr`, or None."""
+        if isinstance(expr, (sp.Transpose, sp.MatrixSymbol)) or not getattr(expr, "is_Matrix", False):
+            return None
+        before = transpose_count(expr)
+        if before == 0:
+            return None
+        try:
+            flipped = expr.T
+        except Exception:
+            return None
+        if transpose_count(flipped) >= before:
+            return None
+        if self._canon(flipped.T) != self._canon(expr):  # the printed form must be the stored one
+            return None
+        return flipped
+
+    def _print_Transpose(self, expr):
+        arg = expr.arg
+        if isinstance(arg, sp.Inverse):
+            return self._sup(self._base(arg.arg), r"-\top")
+        return self._sup(self._base(arg), r"\top")
+
+    def _print_Inverse(self, expr):
+        arg = expr.arg
+        if isinstance(arg, sp.Transpose):
+            return self._sup(self._base(arg.arg), r"-\top")
+        flipped = self._transposed(arg)
+        if flipped is not None and self._canon(sp.Inverse(flipped.T)) == self._canon(expr):
+            return self._sup(self._base(flipped), r"-\top")
+        return self._sup(self._base(arg), "-1")
+
+    # -- products
+
+    @staticmethod
+    def _split_matmul(expr):
+        scalars = [a for a in expr.args if not getattr(a, "is_Matrix", False)]
+        mats = [a for a in expr.args if getattr(a, "is_Matrix", False)]
+        return sp.Mul(*scalars), mats
+
+    def _norm(self, expr):
+        """('2', u) when `expr` is u^T u for a column u; ('1', w) when it is 1^T |w|; else None."""
+        if not isinstance(expr, sp.MatMul):
+            return None
+        coeff, mats = self._split_matmul(expr)
+        if coeff != 1 or len(mats) != 2:
+            return None
+        left, right = mats
+        if not _is_column(right):
+            return None
+        if isinstance(left, sp.OneMatrix) and isinstance(right, ElementwiseApplyFunction):
+            fn = right.function
+            if isinstance(fn, sp.Lambda) and len(fn.variables) == 1 and fn.expr == sp.Abs(fn.variables[0]):
+                return "1", right.expr
+            return None
+        try:
+            if self._canon(left) == self._canon(right.T):
+                return "2", right
+        except Exception:
+            return None
+        return None
+
+    def _scalar_form(self, expr) -> bool:
+        """Whether `expr` is scalar(M): the only entry of a 1 x 1 matrix expression."""
+        return (isinstance(expr, MatrixElement) and not isinstance(expr.parent, (sp.MatrixSymbol, sp.MatrixBase))
+                and expr.parent.shape == (1, 1) and expr.i == 0 and expr.j == 0)
+
+    def _coefficient(self, coeff) -> tuple[str, str]:
+        """(sign, LaTeX of |coeff| or '' for 1) of a product's scalar coefficient."""
+        sign = ""
+        if coeff.could_extract_minus_sign():
+            sign, coeff = "- ", -coeff
+        if coeff == 1:
+            return sign, ""
+        text = self._print(coeff)
+        if isinstance(coeff, sp.Add):
+            text = self._add_parens(text)
+        return sign, text
+
+    def _print_MatMul(self, expr):
+        coeff, mats = self._split_matmul(expr)
+        scalars = [a for a in expr.args if not getattr(a, "is_Matrix", False) and not a.is_number]
+        if len(scalars) >= 2:
+            # SymPy gathers the scalars of a product it builds into one coefficient; several are a product
+            # built unevaluated so that factors stay apart (r grad p p^{-1} p): shown as stored
+            number = sp.Mul(*[a for a in expr.args if not getattr(a, "is_Matrix", False) and a.is_number])
+            sign, ctex = self._coefficient(number)
+            parts = [self.parenthesize(a, PRECEDENCE["Mul"], strict=True) for a in expr.args
+                     if getattr(a, "is_Matrix", False) or not a.is_number]
+            return sign + (ctex + " " if ctex else "") + r" \, ".join(parts)
+        for k, m in enumerate(mats):  # 1^T (-a - b) is -1^T (a + b): one sign for the product
+            if isinstance(m, sp.MatAdd) and len(m.args) > 1 and all(self._negative(t) for t in m.args) \
+                    and self._transposed(m) is None:
+                mats = mats[:k] + [sp.MatAdd(*[self._negated(t) for t in m.args])] + mats[k + 1:]
+                coeff = -coeff
+                break
+        sign, ctex = self._coefficient(coeff)
+        body = self._product(mats)
+        return sign + (ctex + " " if ctex else "") + body
+
+    def _product(self, mats) -> str:
+        if len(mats) == 1:
+            only = mats[0]
+            return self.parenthesize(only, PRECEDENCE["Mul"], strict=False) if self._prec(only) < PRECEDENCE["Mul"] \
+                else self._print(only)
+        norm = self._norm(sp.MatMul(*mats)) if len(mats) == 2 else None
+        if norm is not None:
+            kind, u = norm
+            inner = self._print(u)
+            self.features.add("norm")
+            return r"\left\|%s\right\|%s" % (inner, "^{2}" if kind == "2" else "_{1}")
+        pieces, i = [], 0
+        while i < len(mats):
+            j = i
+            while j < len(mats) and isinstance(mats[j], sp.Transpose) and not isinstance(mats[j].arg, sp.Inverse):
+                j += 1
+            if j - i >= 2:  # A^T B^T ... = (... B A)^T: one transpose for the run
+                run = mats[i:j]
+                inner = sp.MatMul(*[m.arg for m in reversed(run)])
+                if self._canon(inner.T) == self._canon(sp.MatMul(*run)):
+                    pieces.append(self._sup(self._add_parens(self._print(inner)), r"\top"))
+                    i = j
+                    continue
+            pieces.append(self._factor(mats[i]))
+            i += 1
+        return " ".join(pieces)
+
+    def _factor(self, f) -> str:
+        if self._named_quiet(f):
+            return self._print(f)
+        if not isinstance(f, (sp.MatAdd, sp.Transpose, sp.MatrixSymbol, sp.MatPow)):  # an inverse prints ^{-\top}
+            flipped = self._transposed(f)
+            if flipped is not None:
+                return self._sup(self._add_parens(self._print(flipped)), r"\top")
+        text = self._print(f)
+        if self._prec(f) < PRECEDENCE["Mul"] or isinstance(f, sp.HadamardProduct):
+            if not (isinstance(f, sp.MatAdd) and self._transposed(f) is not None):
+                text = self._add_parens(text)
+        return text
+
+    def _print_HadamardProduct(self, expr):
+        self.features.add("entrywise")
+        parts = []
+        for a in sorted(expr.args, key=lambda a: not isinstance(a, sp.MatrixSymbol)):  # y \odot \log p
+            text = self._print(a)
+            if self._prec(a) <= PRECEDENCE["Mul"] and not self._named_quiet(a):
+                text = self._add_parens(text)
+            parts.append(text)
+        return r" \odot ".join(parts)
+
+    def _print_Pow(self, expr):
+        if self._named_quiet(expr.base):
+            base = self._print(expr.base)
+            if expr.exp == -1:
+                return r"\frac{1}{%s}" % base
+            return self._sup(base, self._print(expr.exp))
+        return super()._print_Pow(expr)
+
+    def _print_Mul(self, expr):
+        split = self._split_named_product(expr)
+        if split is not None:
+            rest, name, entry = split
+            self._use(entry)
+            sign, ctex = self._coefficient(rest)
+            return sign + (ctex + " " if ctex else "") + name
+        forms = [a for a in expr.args if self._scalar_form(a) or isinstance(a, (Grad, Jacobian))]
+        if not forms or any(isinstance(a, sp.Pow) and a.exp.is_negative and self._scalar_form(a.base)
+                            for a in expr.args):
+            return super()._print_Mul(expr)
+        rest = sp.Mul(*[a for a in expr.args if a not in forms])
+        sign, ctex = self._coefficient(rest)
+        parts = []
+        for f in forms:
+            text = self._print(f)
+            if self._prec(f) < PRECEDENCE["Mul"] and not self._named_quiet(f):
+                text = self._add_parens(text)
+            parts.append(text)
+        return sign + (ctex + " " if ctex else "") + " ".join(parts)
+
+    # -- sums
+
+    def _negative(self, term) -> bool:
+        if isinstance(term, sp.MatMul):
+            return self._split_matmul(term)[0].could_extract_minus_sign()
+        return isinstance(term, sp.Expr) and not getattr(term, "is_Matrix", False) and term.could_extract_minus_sign()
+
+    def _negated(self, term):
+        """-term, built so that it prints as term without its sign (no evaluation of the rest)."""
+        if isinstance(term, sp.MatMul):
+            coeff, mats = self._split_matmul(term)
+            return sp.MatMul(*([] if -coeff == 1 else [-coeff]), *mats) if mats else -coeff
+        return -term
+
+    def _term_key(self, term, matrix: bool):
+        negative = self._negative(term)
+        if matrix:
+            # lambda I after X^T X; a bias broadcast over columns (b 1^T) after W^T A
+            carries_identity = isinstance(term, sp.Identity) or (
+                isinstance(term, sp.MatMul) and any(isinstance(a, sp.Identity) or (isinstance(a, sp.OneMatrix)
+                                                                                    and a.shape[0] == 1)
+                                                    for a in term.args))
+            return (negative, carries_identity)
+        weighted = False
+        if isinstance(term, sp.Mul):
+            forms = [a for a in term.args if self._scalar_form(a)]
+            scalars = [a for a in term.args if a not in forms]
+            weighted = bool(forms) and any(not a.is_number for a in scalars)
+        return (negative, weighted)
+
+    def _sum(self, terms, matrix: bool) -> str:
+        terms = sorted(terms, key=lambda t: self._term_key(t, matrix))  # stable: SymPy's order otherwise
+        tex = ""
+        for i, term in enumerate(terms):
+            if self._negative(term):
+                tex += "- " if i == 0 else " - "
+                term = self._negated(term)
+            elif i:
+                tex += " + "
+            text = self._print(term)
+            if self._prec(term) < PRECEDENCE["Add"] and not self._named_quiet(term):
+                text = self._add_parens(text)
+            tex += text
+        return tex
+
+    def _print_MatAdd(self, expr):
+        flipped = self._transposed(expr)
+        if flipped is not None:
+            return self._sup(self._add_parens(self._print(flipped)), r"\top")
+        return self._sum(list(expr.args), matrix=True)
+
+    def _print_Add(self, expr, order=None):
+        return self._sum(self._as_ordered_terms(expr, order=order), matrix=False)
+
+    # -- entries
+
+    def _print_MatrixElement(self, expr):
+        parent = expr.parent
+        if parent.shape == (1, 1) and expr.i == 0 and expr.j == 0:
+            if isinstance(parent, sp.MatrixSymbol):
+                return self._print(parent)
+            return self._print(parent)
+        if isinstance(parent, sp.MatrixSymbol):
+            index = [self._index(expr.i)] if _is_column(parent) else [self._index(expr.i), self._index(expr.j)]
+            self.features.add("entries")
+            return self._sub(self._print(parent), ",".join(index))
+        return self._sub(self._add_parens(self._print(parent)), f"{self._index(expr.i)},{self._index(expr.j)}")
+
+    def _index(self, i) -> str:
+        return str(int(i) + ENTRY_BASE) if isinstance(i, (int, sp.Integer)) else self._print(i)
+
+    def _print_MatrixBase(self, expr):
+        if expr.shape == (1, 1):
+            return self._print(expr[0, 0])
+        rows, cols = expr.shape
+        if rows * cols > 36 and all(e == 0 or e == 1 for e in expr):  # a wide selector: where its ones are
+            ones = ", ".join(f"({i + ENTRY_BASE}, {j + ENTRY_BASE})" for i in range(rows) for j in range(cols)
+                             if expr[i, j] == 1)
+            return (r"\left[%d \times %d \text{ matrix: } 1 \text{ at } %s \text{, } 0 \text{ elsewhere}\right]"
+                    % (rows, cols, ones or r"\text{no entry}"))
+        return super()._print_MatrixBase(expr)
+
+    _print_ImmutableDenseMatrix = _print_MatrixBase
+    _print_ImmutableMatrix = _print_MatrixBase
+    _print_MutableDenseMatrix = _print_MatrixBase
+    _print_Matrix = _print_MatrixBase
+
+    # -- special matrices and functions of matrices
+
+    def _print_Identity(self, expr):
+        return "I"
+
+    def _print_ZeroMatrix(self, expr):
+        return "0"
+
+    def _print_OneMatrix(self, expr):
+        self.features.add("ones")
+        rows, cols = expr.shape
+        return r"\mathbf{1}^{\top}" if rows == 1 and cols != 1 else r"\mathbf{1}"
+
+    def _print_DiagMatrix(self, expr):
+        return r"\mathop{\mathrm{diag}}\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_Determinant(self, expr):
+        return r"\det\left(%s\right)" % self._print(expr.arg)
+
+    def _print_Trace(self, expr):
+        return r"\mathop{\mathrm{tr}}\left(%s\right)" % self._print(expr.arg)
+
+    def _print_ExpBase(self, expr, exp=None):
+        arg = expr.args[0]
+        if any(s in self._placeholders for s in arg.free_symbols):
+            tex = r"\exp\left(%s\right)" % self._print(arg)
+        else:
+            tex = r"e^{%s}" % self._print(arg)
+        return self._do_exponent(tex, exp)
+
+    def _print_Function(self, expr, exp=None):
+        func = expr.func.__name__
+        if (hasattr(self, "_print_" + func) and not isinstance(expr, AppliedUndef)) or len(expr.args) != 1:
+            return super()._print_Function(expr, exp)
+        name = self._hprint_Function(func)
+        if exp is not None:
+            name = self._sup(name, exp)
+        return r"%s\left(%s\right)" % (name, self._print(expr.args[0]))
+
+    def _print_log(self, expr, exp=None):
+        name = r"\log" if exp is None else r"\log^{%s}" % exp
+        return r"%s\left(%s\right)" % (name, self._print(expr.args[0]))
+
+    def _print_Abs(self, expr, exp=None):
+        tex = r"\left|%s\right|" % self._print(expr.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+    def _print_ElementwiseApplyFunction(self, expr):
+        self.features.add("entrywise")
+        fn, arg = expr.function, expr.expr
+        if not isinstance(fn, sp.Lambda):
+            var = sp.Dummy("t")
+            fn = sp.Lambda(var, fn(var))
+        var = fn.variables[0]
+        if _function_chain(fn.expr, var):
+            slot = sp.Dummy("slot")
+            self._placeholders[slot] = self._print(arg)
+            try:
+                return self._print(fn.expr.xreplace({var: slot}))
+            finally:
+                del self._placeholders[slot]
+        canon = self._canon(fn)
+        name = self._lambda_names.get(canon)
+        if name is None:
+            name = ("f", "g", "h", "u", "v")[len(self._lambda_names)] if len(self._lambda_names) < 5 \
+                else "f_{%d}" % (len(self._lambda_names) + 1)
+            self._lambda_names[canon] = name
+        self._use(("lambda", canon, name))
+        return r"%s\left(%s\right)" % (name, self._print(arg))
+
+    # -- derivatives
+
+    def _operand(self, expr) -> str:
+        text = self._print(expr)
+        if self._named_quiet(expr) or self._prec(expr) >= PRECEDENCE["Func"]:
+            return text
+        return self._add_parens(text)
+
+    def _at(self, wrt, at) -> str:
+        return r" \big|_{%s = %s}" % (self._print(wrt), self._print(at)) if at != wrt else ""
+
+    def _print_Grad(self, expr):
+        return r"\nabla_{%s} %s%s" % (self._print(expr.wrt), self._operand(expr.f), self._at(expr.wrt, expr.at))
+
+    def _print_Jacobian(self, expr):
+        y = expr.y
+        if isinstance(y, Grad) and y.wrt == expr.wrt and y.at == y.wrt:  # the Hessian
+            return r"\nabla^{2}_{%s} %s%s" % (self._print(expr.wrt), self._operand(y.f), self._at(expr.wrt, expr.at))
+        return r"\frac{\partial %s}{\partial %s}%s" % (self._operand(y), self._print(expr.wrt),
+                                                       self._at(expr.wrt, expr.at))
+
+    # -- definitions
+
+    def define(self, entry) -> tuple[str, str]:
+        """(left side, right side) of the where line that defines a name this printer used."""
+        kind = entry[0]
+        if kind == "expr":
+            _, expr, name = entry
+            self._defining = expr
+            try:
+                return name, self._print(expr)
+            finally:
+                self._defining = None
+        if kind == "function":
+            fn = entry[1]
+            self._defining = fn.body
+            try:
+                left = fn.name if fn.bare else r"%s\left(%s\right)" % (fn.name, self._print(fn.var))
+                return left, self._print(fn.body)
+            finally:
+                self._defining = None
+        _, lam, name = entry
+        t = sp.Symbol("t")
+        return r"%s\left(t\right)" % name, self._print(lam.expr.xreplace({lam.variables[0]: t}))
+
+
+def claim_latex(expr, names: Mapping | None = None) -> str:
+    """`expr` as LaTeX under dlverify's conventions; `names` maps symbols (or their names) to LaTeX
+    and sub-expressions to short names (which are then printed without their definition)."""
+    return github_safe(ClaimLatexPrinter(names)._print(sp.sympify(expr, strict=True) if not isinstance(expr, sp.Basic) else expr))
+
+
+_OPERATORNAME = re.compile(r"\\operatorname\{([^{}]*)\}")
+
+
+def github_safe(tex: str) -> str:
+    """GitHub's Markdown math refuses `\\operatorname` (it can redefine operators); `\\mathop{\\mathrm{..}}`
+    sets the same upright operator name with the same spacing, in MathJax and KaTeX alike."""
+    return _OPERATORNAME.sub(r"\\mathop{\\mathrm{\1}}", tex)
+
+
+def balanced(tex: str) -> bool:
+    """Whether the braces of `tex` balance (a cut formula does not)."""
+    depth = 0
+    for i, ch in enumerate(tex):
+        if ch in "{}" and i and tex[i - 1] == "\\":
+            continue
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth < 0:
+            return False
+    return depth == 0 and tex.count(r"\left") == tex.count(r"\right")
+
+
+def fit(tex: str, limit: int, what: str = "formula") -> str:
+    """`tex` when it is at most `limit` characters, else a whole-formula note: a formula is never cut."""
+    if len(tex) <= limit:
+        return tex
+    return r"\text{(%s of %d characters of LaTeX: too long to show)}" % (what, len(tex))
+
+
+
+
+# --- whole statements ----------------------------------------------------------------------------
+
+SMALL_BODY = 300  # functions up to this many nodes are also looked for at other points (C(theta - eta g))
+REPEATED = 40  # ... or one printed more than once and longer than this
+MAX_WHERE = 2500  # a where line longer than this is replaced by a note (the last resort) ...
+MAX_PART = 2500  # ... and so is one side, step or part of a statement
+_ROLE_NAMES = {"J": ("J", "L", "F", "G", "K"), "f": ("f", "g", "h", "q"), "C": ("C", "J", "L")}
+
+
+@dataclass(frozen=True)
+class StatementTeX:
+    """A statement as LaTeX: the display, its where lines (each `name = definition`), and whether it
+    uses entrywise functions or products (the report then states that convention)."""
+
+    display: str
+    where: tuple = ()
+    entrywise: bool = False
+
+
+def _derivative_nodes(expr):
+    if not isinstance(expr, sp.Basic):
+        return
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (Grad, Jacobian)):
+            yield node
+
+
+def _statement_exprs(st) -> list:
+    from .claim import Algorithmic, Gradient, sides
+
+    exprs = [e for e in sides(st) if isinstance(e, sp.Basic)]
+    if isinstance(st, Gradient):
+        exprs.append(st.derivative())
+    if isinstance(st, Algorithmic):
+        nxt = sp.MatrixSymbol(str(st.state.name) + "_next", *st.state.shape)
+        exprs += [e for e in st.conclusion(st.state, nxt) if isinstance(e, sp.Basic)]
+    return exprs
+
+
+def _function_candidates(st) -> list:
+    """[(body, var, role, points, forced, uses)] for every function a statement differentiates, minimises or
+    iterates on, those evaluated at other points first (they are what other parts apply)."""
+    from .claim import Algorithmic, Minimiser, Property
+
+    found: dict = {}
+    order: list = []
+    memo: dict = {}
+
+    def add(body, var, role, point=None, forced=False):
+        key = (canonical(body, memo), var)
+        if key not in found:
+            found[key] = [body, var, role, [], forced, 0]
+            order.append(key)
+        entry = found[key]
+        entry[5] += 1
+        if forced:
+            entry[2], entry[4] = role, True
+        if point is not None and point != var and point not in entry[3]:
+            entry[3].append(point)
+
+    for expr in _statement_exprs(st):
+        for node in _derivative_nodes(expr):
+            if isinstance(node, Jacobian) and isinstance(node.y, Grad) and node.y.wrt == node.wrt:
+                continue  # a Hessian: its inner gradient is the candidate
+            body = node.f if isinstance(node, Grad) else node.y
+            add(body, node.wrt, "J", node.at)
+    if isinstance(st, Minimiser):
+        add(st.f, st.wrt, "f")
+    if isinstance(st, Property) and st.local_min_of is not None:
+        add(st.local_min_of[0], st.local_min_of[1], "f")
+    if isinstance(st, Algorithmic):
+        add(st.cost, st.state, "C", forced=True)
+    entries = [found[k] for k in order]
+    return sorted(entries, key=lambda e: not e[3])
+
+
+def _taken_names(st, names) -> set:
+    from .claim import free_symbols
+
+    printer = ClaimLatexPrinter(names)
+    taken = set()
+    for expr in _statement_exprs(st):
+        for s in expr.free_symbols | {a for a in sp.preorder_traversal(expr) if isinstance(a, sp.MatrixSymbol)}:
+            if isinstance(s, (sp.Symbol, sp.MatrixSymbol)):
+                taken.add(printer._print(s))
+    try:
+        taken |= {printer._print(s) for s in free_symbols(st)}
+    except Exception:
+        pass
+    return taken | {v for k, v in dict(names or {}).items() if not isinstance(k, (str, sp.Symbol, sp.MatrixSymbol))}
+
+
+def _choose_functions(st, names) -> list:
+    """The FunctionNames a statement prints: named in `names`, the update rule's cost, or long."""
+    names = dict(names or {})
+    expr_names = {}
+    memo: dict = {}
+    for key, value in names.items():
+        if not isinstance(key, (str, sp.Symbol, sp.MatrixSymbol)):
+            expr_names[canonical(key, memo)] = value
+    taken = _taken_names(st, names)
+    chosen: list = []
+    candidates = _function_candidates(st)
+    for body, var, role, points, forced, uses in candidates:
+        given = expr_names.get(canonical(body, memo))
+        if given is None and not forced:
+            # already the application of a chosen function at some point: printed as that
+            probe = ClaimLatexPrinter(names, chosen)
+            if probe._named_quiet(body):
+                continue
+            length = len(ClaimLatexPrinter(names, chosen)._print(body))
+            if length <= LONG and not (uses >= 2 and length > REPEATED):
+                # short, but named all the same when another differentiated function is this one at a
+                # point (the loss of a network and the loss of its last layers at z = W^T x + b)
+                probe = ClaimLatexPrinter(names, [FunctionName("F", var, body, list(points))])
+                hits = [probe._applications.get(probe._canon(other[0])) for other in candidates]
+                if not any(hit is not None and hit[1] != var for hit in hits):
+                    continue
+        if given is not None:
+            name = given
+        else:
+            pool = _ROLE_NAMES[role]
+            free = [p for p in pool if p not in taken]
+            name = free[0] if free else "%s_{%d}" % (pool[0], len(chosen) + 1)
+        taken.add(name)
+        small = sum(1 for _ in sp.preorder_traversal(body)) <= SMALL_BODY
+        chosen.append(FunctionName(name, var, body, list(points) + (_same_shape(st, var, points) if small else [])))
+    return chosen
+
+
+def _same_shape(st, var, known, limit: int = 40) -> list:
+    """Sub-expressions of the statement with the shape of `var`: the points at which a named function
+    may be applied elsewhere in it (C(theta - eta g) in a line search)."""
+    shape = getattr(var, "shape", None)
+    found = []
+    for expr in _statement_exprs(st):
+        for node in sp.preorder_traversal(expr):
+            if len(found) >= limit:
+                return found
+            if (getattr(node, "is_Matrix", False) and getattr(node, "shape", None) == shape and node != var
+                    and node not in known and node not in found):
+                found.append(node)
+    return found
+
+
+def printer_for(st, names: Mapping | None = None) -> ClaimLatexPrinter:
+    """The printer `statement_latex` uses for `st`: other expressions about the statement (the scale of
+    an update rule's conclusion) print with the same names."""
+    names = dict(names or {})
+    functions = _choose_functions(st, names)
+    bodies = {canonical(fn.body) for fn in functions}
+    plain = {k: v for k, v in names.items() if isinstance(k, (str, sp.Symbol, sp.MatrixSymbol)) or canonical(k) not in bodies}
+    return ClaimLatexPrinter(plain, functions)
+
+
+def statement_latex(st, names: Mapping | None = None) -> StatementTeX:
+    """LaTeX of a statement (one of verify.claim's kinds) with its where lines."""
+    from .claim import Algorithmic, Derivation, Expectation, Gradient, Identity, Minimiser, Property, Shape
+
+    p = printer_for(st, names)
+
+    def t(expr):
+        return fit(p._print(expr), MAX_PART)
+
+    if isinstance(st, Identity):
+        body = f"{t(st.lhs)} = {t(st.rhs)}"
+    elif isinstance(st, Gradient):
+        body = f"{t(st.derivative())} = {t(st.claimed)}"
+    elif isinstance(st, Derivation):
+        body = r"\begin{aligned} &" + t(st.steps[0]) + "".join(r" \\ &= " + t(s) for s in st.steps[1:]) + r" \end{aligned}"
+    elif isinstance(st, Minimiser):
+        body = r"%s \in \arg\min_{%s} \; %s" % (t(st.point), t(st.wrt), t(st.f))
+    elif isinstance(st, Expectation):
+        terms = []
+        for prob, value in zip(st.probs, st.values):
+            left = p.parenthesize(prob, PRECEDENCE["Mul"], strict=True)
+            right = p.parenthesize(value, PRECEDENCE["Mul"], strict=True)
+            terms.append(f"{left} \\, {right}")
+        body = " + ".join(terms) + " = " + t(st.equals)
+    elif isinstance(st, Property):
+        rel = {"psd": r"\succeq 0", "nonnegative": r"\ge 0", "positive": r"> 0"}.get(st.relation, st.relation)
+        body = f"{t(st.expr)} {rel}"
+        if st.local_min_of is not None:
+            f, x = st.local_min_of
+            body += r" \quad \text{at every local minimiser } %s \text{ of } %s" % (t(x), t(f))
+    elif isinstance(st, Algorithmic):
+        nxt = sp.MatrixSymbol(str(st.state.name) + "_next", *st.state.shape)
+        parts = st.conclusion(st.state, nxt)
+        step = t(st.step)
+        rule = (r"%s = \arg\min_{%s \ge 0} %s" % (step, step, t(st.cost.xreplace({st.state: nxt})))
+                if st.step_rule == "exact_line_search" else r"%s = %s" % (step, t(st.step_rule)))
+        body = (r"%s = %s, \quad %s \;\Rightarrow\; %s = %s"
+                % (t(nxt), t(st.update), rule, t(parts[0]), t(parts[1])))
+    elif isinstance(st, Shape):
+        body = t(st.expr) + (r" \in \mathbb{R}^{%s \times %s}" % tuple(t(d) for d in st.expected)
+                             if st.expected else "")
+    else:
+        body = str(st)
+    where, done = [], 0
+    while done < len(p.used):  # definitions may use further names
+        left, right = p.define(p.used[done])
+        done += 1
+        where.append(f"{left} = {fit(right, MAX_WHERE, 'a definition')}")
+    entrywise = bool(p.features & {"entrywise", "ones", "entries"})
+    return StatementTeX(github_safe(body), tuple(github_safe(w) for w in where), entrywise)
