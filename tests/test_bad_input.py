@@ -141,7 +141,7 @@ CASES = {
     # a builder that uses a module-level lock cannot be sent to the worker processes: refused at
     # load (it used to surface as an `error` after the run, with only the pickling error)
     "unpicklable_builder": ("import threading\nLOCK = threading.Lock()\n"
-                            "def build(sizes):\n    with LOCK:\n        return Identity(A * x, A * x)\n"
+                            "def build(sizes):\n    with LOCK:\n        return Identity(A * x + x, (A + sp.Identity(n)) * x)\n"
                             + claim(statement="build"), [], 13, "mine.ok.x",
                             ["cannot be sent to dlverify's worker processes (TypeError: cannot pickle",
                              "must be picklable",
