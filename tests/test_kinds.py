@@ -39,7 +39,9 @@ def quadratic_cost():
 
 CASES = [
     # identity: transpose of a product reverses the order; the slip keeps the order
-    ("identity_true", lambda: claim("identity_true", Identity((A * B).T, B.T * A.T), MAT), {"proved"}),
+    # sp.Transpose keeps (AB)^T as written: `.T` applies the rule while building, and the claim would be
+    # trivially true as built (B^T A^T = B^T A^T)
+    ("identity_true", lambda: claim("identity_true", Identity(sp.Transpose(A * B), B.T * A.T), MAT), {"proved"}),
     ("identity_order", lambda: claim("identity_order", Identity((A * B).T, A.T * B.T), MAT), {"refuted"}),
     ("identity_sign", lambda: claim("identity_sign", Identity(sp.tanh(-t), sp.tanh(t)), {t: domains.real()}, {}),
      {"refuted"}),
