@@ -266,11 +266,12 @@ SHOWN_CHARS = 400  # expressions quoted in the notes are cut beyond this many ch
 
 
 def _shown(expr) -> str:
-    """`expr` as text for the notes.  Beyond SHOWN_CHARS characters a sum keeps its first whole terms
-    and says how many are left out; anything else is replaced by its length: a formula is never cut."""
+    """`expr` as text for the notes, in a Markdown code span (its `*` would otherwise turn into
+    emphasis in the report).  Beyond SHOWN_CHARS characters a sum keeps its first whole terms and
+    says how many are left out; anything else is replaced by its length: a formula is never cut."""
     text = sp.sstr(expr)
     if len(text) <= SHOWN_CHARS:
-        return text
+        return f"`{text}`"
     if isinstance(expr, (sp.Add, sp.MatAdd)):
         kept: list[str] = []
         for term in expr.args:
@@ -279,7 +280,7 @@ def _shown(expr) -> str:
                 break
             kept.append(piece)
         if kept:
-            return (" + ".join(kept) + f" + ... ({len(expr.args) - len(kept)} more terms; {len(text)} characters "
+            return ("`" + " + ".join(kept) + f" + ...` ({len(expr.args) - len(kept)} more terms; {len(text)} characters "
                     "in all)")
     return f"(an expression of {len(text)} characters, too long to show)"
 
