@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, List, Optional
 
 import typer
 
-from verify._errors import ClaimDefinitionError, ClaimDefinitionWarning, SelectorError
+from verify._errors import ClaimDefinitionError, ClaimDefinitionNote, ClaimDefinitionWarning, SelectorError
 
 if TYPE_CHECKING:
     from verify.registry import Registry
@@ -54,7 +54,8 @@ def _registry(claims: list[Path] | None, builtin: bool | None) -> Registry:
         finally:
             for w in caught:
                 if issubclass(w.category, ClaimDefinitionWarning):
-                    typer.echo(f"{w.filename}:{w.lineno}: warning: {w.message}", err=True)
+                    kind = "note" if issubclass(w.category, ClaimDefinitionNote) else "warning"
+                    typer.echo(f"{w.filename}:{w.lineno}: {kind}: {w.message}", err=True)
                 else:
                     warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 

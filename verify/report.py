@@ -16,6 +16,7 @@ from .claim import (DEFAULT_ATOL, DEFAULT_RTOL, Algorithmic, Claim, Derivation, 
                     Minimiser, Property, Shape, number_text, symbol_shapes)
 from .conditioning import tolerance_text
 from .runner import ClaimResult
+from .sizes import as_records, checked_text, per_dimension_text, plan_text, restriction_lines
 
 SCHEMA_VERSION = 1
 LAYOUT = ("Gradients of a scalar have the shape of the variable (denominator layout); the Jacobian of a "
@@ -100,6 +101,25 @@ def _sizes_text(sizes: dict) -> str:
     return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "no dimensions"
 
 
+def _numeric_sizes_text(num) -> str:
+    """'at all 4 admissible size assignments: n = 1, 2, 3, 4 (16 instances each)', or which of
+    them when they are many."""
+    sizes, per_size = tuple(num.sizes), tuple(getattr(num, "per_size", ()))
+    if not sizes:
+        return "no size assignment"
+    listed = checked_text(sizes, per_size if len(per_size) == len(sizes) else ())
+    how, planned = getattr(num, "size_plan", ""), getattr(num, "planned_sizes", 0)
+    if sizes == ({},):
+        return listed
+    if how in ("all", "spread"):
+        ill = planned - len(sizes)
+        return (f"at {plan_text(how, planned, num.admissible_sizes, num.declared_sizes)}"
+                + (f" ({ill} of them ill-formed, listed below)" if ill > 0 else "") + f": {listed}")
+    if how == "well-formed":
+        return f"at a well-formed size assignment (the {planned} planned are ill-formed, listed below): {listed}"
+    return f"sizes {listed}"
+
+
 def _g(x) -> str:
     return "n/a" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.3g}"
 
@@ -163,8 +183,13 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
     for name, (shape, domain) in sorted(symbol_shapes(c, sizes).items()):
         lines.append(f"- `{name}`: {domain.description}" + (f" (symbolic path: {domain.generic_note})"
                                                              if domain.generic_note else ""))
-    for name, (lo, hi) in sorted(c.sizes.items()):
-        lines.append(f"- dimension `{name}`: random in {lo}..{hi}")
+    checked = tuple(getattr(num, "sizes", ()))
+    lines += [f"- {t}" for t in per_dimension_text(checked, c)]
+    lines += [f"- {t}" for t in restriction_lines(c)]
+    if c.size_rule is not None and c.sizes:
+        lines.append("- the claim's size_rule admits only some size assignments"
+                     + (f": {num.admissible_sizes} of the {num.declared_sizes} declared"
+                        if getattr(num, "admissible_sizes", None) is not None and num.declared_sizes else ""))
     lines.append(f"- tolerance: {tolerance_text(c.atol, c.rtol)}")
     scale = conclusion_scale_tex(c)
     if scale is not None:
@@ -188,7 +213,7 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
     else:
         drawn = f" (drawn as for {result.claim.instances_of})" if result.claim.instances_of else ""
         lines += [f"- result: **{num.status}** on {num.instances} instances{drawn}, seed {result.seed}, "
-                  f"sizes {'; '.join(_sizes_text(s) for s in num.sizes)}",
+                  + _numeric_sizes_text(num),
                   f"- tolerance: {num.tolerance}"]
         if own:
             lines.append(f"- {own}")
@@ -229,6 +254,12 @@ def record(result: ClaimResult) -> dict:
                      "counterexample": [list(p) for p in sym.counterexample]},
         "numeric": {"status": num.status, "instances": getattr(num, "instances", 0), "message": num.message,
                     "sizes": list(getattr(num, "sizes", ())),
+                    "checked_sizes": as_records(getattr(num, "sizes", ()), getattr(num, "per_size", ())),
+                    "size_plan": getattr(num, "size_plan", ""),
+                    "admissible_sizes": getattr(num, "admissible_sizes", None),
+                    "declared_sizes": getattr(num, "declared_sizes", 0),
+                    "planned_sizes": getattr(num, "planned_sizes", 0),
+                    "size_restrictions": restriction_lines(c),
                     "comparisons": [{"check": k.name, "instances": k.instances, "mismatched": k.mismatched,
                                      "max_abs": k.max_abs, "max_rel": k.max_rel} for k in getattr(num, "comparisons", ())],
                     "ill_formed": list(getattr(num, "ill_formed", ())),
