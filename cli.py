@@ -100,7 +100,8 @@ def _safe_report_path(reports: Path, claim_id: str, topic: str) -> Path:
 def run(
     selectors: Annotated[Optional[List[str]], typer.Argument(help="'all', claim ids, topic prefixes or globs.")] = None,
     seed: Annotated[int, typer.Option(help="Root seed; each claim folds in a hash of its id.")] = 0,
-    instances: Annotated[int, typer.Option(min=1, help="Random instances per claim.")] = 64,
+    instances: Annotated[int, typer.Option(min=1, help="Random instances per claim, split evenly over the size "
+                                                      "assignments checked (at least 4 each).")] = 64,
     budget: Annotated[float, typer.Option(min=0.1, help="Budget of the symbolic path per claim, CPU seconds.")] = 60.0,
     numeric_budget: Annotated[float, typer.Option(min=0.1, help="Budget of the numeric path per claim, CPU "
                                                   "seconds; a claim over it is an error.")] = 600.0,

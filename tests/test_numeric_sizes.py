@@ -261,8 +261,8 @@ def test_a_range_that_collapses_to_one_value_is_refused():
 
 
 def test_a_domain_that_leaves_no_assignment_is_refused_naming_it():
-    with pytest.raises(ClaimDefinitionError, match=r"no size assignment is admissible: m = n forced by the spd "
-                                                   r"domain of `X`"):
+    with pytest.raises(ClaimDefinitionError, match=r"no size assignment satisfies the domains' shape rules and "
+                                                   r"size_rule \(m = n forced by the spd domain of `X`"):
         claim("empty", Identity(X.T * X, X.T * X), {X: domains.spd()}, {m: (1, 2), n: (3, 4)})
 
 

@@ -731,7 +731,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
         pairs, pair_notes = pairs_for(statement, claim, sizes, k)
         if len(good) > 1 and any(not p.every_size for p in pairs):
             costly = ", ".join(f"'{p.name}'" for p in pairs if not p.every_size)
-            note = (f"{costly}: a search per instance, run at the largest assignment only, "
+            note = (f"{costly}: searches (many evaluations per instance), run at the largest assignment only, "
                     f"{checked_text([good[costly_at]])}; the other checks run at every assignment")
             if note not in notes:
                 notes.append(note)

@@ -332,8 +332,8 @@ def check_restrictions(claim, statement=None) -> list[Restriction]:
     causes = "; ".join(r.text() for r in found) + ("; " if found and claim.size_rule else "") + \
         ("the claim's size_rule" if claim.size_rule is not None else "")
     if count == 0:
-        raise claim.fail(f"no size assignment is admissible: {causes}; widen the ranges in sizes=, "
-                         "relax size_rule or give the symbols shapes their domains accept")
+        raise claim.fail(f"no size assignment satisfies the domains' shape rules and size_rule ({causes}); widen "
+                         "the ranges in sizes=, relax size_rule or give the symbols shapes their domains accept")
     lost = []
     for name, got in values.items():
         lo, hi = claim.sizes[name]
