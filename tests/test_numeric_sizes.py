@@ -306,3 +306,24 @@ def test_a_plan_never_repeats_and_never_leaves_the_admissible_set():
     for seed in range(6):
         sizes = plan(c, np.random.default_rng(seed)).sizes
         assert all(s in allowed for s in sizes) and len(sizes) == len({tuple(s.items()) for s in sizes})
+
+
+# --- the sampler: one compiled draw of normals for every size ---------------------------------------
+
+
+def test_the_sampler_draws_what_domain_sample_draws_and_one_compilation_serves_every_size():
+    import jax
+
+    from verify import numeric
+
+    c = claim("sampler", Identity(A * x, A * x), {A: domains.general(2.0), x: domains.vector()}, {n: (1, 5)})
+    keys = jax.random.split(jax.random.PRNGKey(11), 6)
+    numeric.batch_sampler(c, {"n": 1})(keys)  # the draw for 6 keys (padded to 8) and 2 symbols
+    compiled = numeric._normals()._cache_size()
+    for size in range(1, 6):
+        batch = numeric.batch_sampler(c, {"n": size})(keys)
+        for name, shape in (("A", (size, size)), ("x", (size, 1))):
+            salt = numeric._salt(name)
+            expected = [np.asarray(c.domain[name].sample(jax.random.fold_in(k, salt), shape)) for k in keys]
+            assert np.array_equal(np.asarray(batch[name]), np.stack(expected)), (name, size)
+    assert numeric._normals()._cache_size() == compiled  # n = 1..5: no further compilation of the draw

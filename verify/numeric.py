@@ -150,14 +150,22 @@ def _salt(name: str) -> int:
     return zlib.crc32(name.encode()) & 0x7FFFFFFF
 
 
+RAW_LENGTH_MIN = 32  # normals drawn per symbol at least (a 5 x 5 matrix, an SPD 4 x 4's 4 x 5 raw numbers)
+
+
+def _bucket(count: int, least: int = 1) -> int:
+    """`count` rounded up to a power of 2, at least `least`."""
+    return max(least, 1 << max(0, int(count) - 1).bit_length())
+
+
 def _raw_length(shapes: list) -> int:
-    """The number of normals drawn for each symbol: its domain's raw size, rounded up with the
-    others' to one power of 2.  JAX's threefry (partitionable, JAX's default) draws the same first
-    k normals whatever the length, so each symbol gets what `domain.sample` would draw, and one
-    compiled draw (`_normals`) serves every claim and size whose largest symbol falls in the same
-    power of 2."""
+    """The number of normals drawn for each symbol: the largest domain's raw size, rounded up to
+    a power of 2, at least RAW_LENGTH_MIN.  JAX's threefry (partitionable, JAX's default) draws
+    the same first k normals whatever the length, so each symbol gets the normals `domain.sample`
+    would draw (its transform, compiled apart from them, may round differently in the last bit),
+    and one compiled draw (`_normals`) serves nearly every claim and size."""
     largest = max((math.prod(domain.raw_shape(shape)) for _, (shape, domain) in shapes), default=1)
-    return 1 << max(0, int(largest) - 1).bit_length()
+    return _bucket(largest, RAW_LENGTH_MIN)
 
 
 def _own_sampler(domain) -> bool:
@@ -231,7 +239,10 @@ def _make_sampler(shapes: list):
     if not shapes or any(_own_sampler(domain) for _, (_, domain) in shapes):
         return jax.jit(jax.vmap(lambda k: _sample(shapes, k)))
     length = _raw_length(shapes)
+    # the symbols and the keys are padded to powers of 2 as well (each key's and salt's normals do
+    # not depend on the others'), so that `_normals` compiles for few shapes in a whole run
     salts = np.asarray([_salt(name) for name, _ in shapes], dtype=np.uint32)
+    salts = np.concatenate([salts, np.zeros(_bucket(len(salts)) - len(salts), dtype=np.uint32)])
 
     def transform(raw):  # raw: (symbols, length) of one instance
         out = {}
@@ -240,8 +251,20 @@ def _make_sampler(shapes: list):
             out[name] = domain.transform(raw[j, : math.prod(raw_shape)].reshape(raw_shape), shape)
         return out
 
-    transforms = jax.jit(jax.vmap(transform))
-    return lambda keys: transforms(_normals()(keys, salts, length))
+    def transform_batch(raw, count):  # raw: (keys, symbols, length), padded
+        return jax.vmap(transform)(raw[:count])
+
+    transforms = jax.jit(transform_batch, static_argnums=1)
+
+    def sampler(keys):
+        count = int(keys.shape[0])
+        if keys.dtype != np.uint32 or keys.ndim != 2:  # typed keys (jax.random.key): drawn as they are
+            return transforms(_normals()(keys, salts, length), count)
+        data = np.asarray(keys)
+        data = np.concatenate([data, np.repeat(data[:1], _bucket(count) - count, axis=0)])
+        return transforms(_normals()(data, salts, length), count)
+
+    return sampler
 
 
 # --- pairs for each kind of statement -------------------------------------------------------------

@@ -318,5 +318,6 @@ def index_markdown(records: list[dict]) -> str:
     lines += ["", "## results.json", "",
               "`results.json` holds the same data for machines: `{\"schema\", \"seed\", \"instances\", \"claims\": "
               "[{\"id\", \"verdict\", \"expect\", \"matches_expect\", \"kind\", \"scope\", \"correction\", "
-              "\"symbolic\", \"numeric\", \"counterexample\", ...}]}`.", ""]
+              "\"symbolic\", \"numeric\", \"counterexample\", ...}]}`; `numeric.checked_sizes` lists the size "
+              "assignments the numeric path checked, with the instances at each.", ""]
     return "\n".join(lines)

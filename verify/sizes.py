@@ -70,10 +70,13 @@ def plan(claim, rng: np.random.Generator) -> SizePlan:
     declared = math.prod(len(v) for v in values)
     key = order_key(names)
     tested: dict[tuple, bool] = {}
+    # a builder's symbols and shapes change with the sizes: each assignment is built and asked
+    fast = admissible_test(claim) if not claim.is_builder else None
 
     def ok(combo: tuple) -> bool:
         if combo not in tested:
-            tested[combo] = size_assignment_ok(claim, dict(zip(names, combo)))
+            sizes = dict(zip(names, combo))
+            tested[combo] = fast(sizes) if fast is not None else size_assignment_ok(claim, sizes)
         return tested[combo]
 
     if declared <= ALL_SIZES_UP_TO or (not claim.is_builder and declared <= ENUMERATE_LIMIT):
@@ -82,7 +85,7 @@ def plan(claim, rng: np.random.Generator) -> SizePlan:
         if len(chosen) <= ALL_SIZES_UP_TO:
             return SizePlan(tuple(sorted(chosen, key=key)), len(chosen), declared, "all")
         return SizePlan(_spread(names, chosen, rng, key), len(chosen), declared, "spread")
-    return SizePlan(_spread_lazily(names, values, ok, rng, key), None, declared, "spread")
+    return SizePlan(_spread_lazily(claim, names, values, ok, rng, key), None, declared, "spread")
 
 
 def _pairs(sizes: dict) -> set:
@@ -109,7 +112,8 @@ def _spread(names: list[str], admissible: list[dict], rng: np.random.Generator, 
     return tuple(sorted(chosen, key=key))
 
 
-def _spread_lazily(names: list[str], values: list[list[int]], ok, rng: np.random.Generator, key) -> tuple:
+def _spread_lazily(claim, names: list[str], values: list[list[int]], ok, rng: np.random.Generator,
+                   key) -> tuple:
     """As `_spread`, for a builder or too many assignments to list: each candidate tested is a
     build, so the smallest and the largest are searched in order of total size and the others
     are first rows that give each dimension its values not shown yet, then random draws, at most
@@ -129,11 +133,14 @@ def _spread_lazily(names: list[str], values: list[list[int]], ok, rng: np.random
     if declared <= ENUMERATE_LIMIT:
         ordered = sorted(itertools.product(*values), key=lambda c: (sum(c), c))
         smallest, largest = first_ok(ordered), first_ok(reversed(ordered))
-    else:  # the corners, else the first assignment of smallest_admissible's search
+        if smallest is None:  # past the budget: search on, as loading the claim did
+            smallest = smallest_admissible_any(names, values, ok)
+    else:  # too many to sort: the corners, else the assignment loading the claim found
         smallest = first_ok([tuple(v[0] for v in values)])
         largest = first_ok([tuple(v[-1] for v in values)])
-    if smallest is None and declared <= ENUMERATE_LIMIT:  # past the budget: search on, as loading the claim did
-        smallest = smallest_admissible_any(names, values, ok)
+        if smallest is None:
+            found = claim.smallest_sizes()
+            smallest = tuple(found[n] for n in names)
     chosen = [dict(zip(names, c)) for c in (smallest, largest) if c is not None]
     if not chosen:
         return ()
@@ -246,12 +253,23 @@ def _dimension_names(expr, claim) -> list[str]:
     return sorted(str(s.name) for s in sp.sympify(expr, strict=True).free_symbols if str(s.name) in claim.sizes)
 
 
-def restrictions(claim, statement=None) -> list[Restriction]:
-    """The symbols whose domain rejects some of their declared shapes, from the statement at the
-    lower bounds (a builder's symbols often have concrete shapes there: those restrict nothing
-    that can be seen without building every size)."""
+@dataclass(frozen=True)
+class _SymbolRule:
+    symbol: sp.MatrixSymbol
+    domain: object
+    dims: tuple  # the dimensions in its shape
+    rejected: frozenset | None  # the values of `dims` at which its domain rejects its shape (None: not listed)
+    shapes: tuple  # ((shape, accepted), ...) over the declared ranges of `dims`, when listed
+
+
+def _symbol_rules(claim, statement=None) -> list[_SymbolRule]:
+    """Each matrix symbol's domain rule over the declared ranges of the dimensions in its shape,
+    from the statement at the lower bounds (kept in the claim's memo when it is not a builder)."""
     from .claim import concrete_shape, free_symbols
 
+    memo = ("size rules",)
+    if not claim.is_builder and memo in claim._built:
+        return claim._built[memo]
     if statement is None:
         statement = claim.build({n: lo for n, (lo, hi) in claim.sizes.items()})
     out = []
@@ -259,22 +277,60 @@ def restrictions(claim, statement=None) -> list[Restriction]:
         domain = claim.domain.get(str(sym.name))
         if not isinstance(sym, sp.MatrixSymbol) or domain is None or domain.scalar:
             continue
-        dims = sorted({d for e in sym.shape for d in _dimension_names(e, claim)})
-        if not dims:
+        dims = tuple(sorted({d for e in sym.shape for d in _dimension_names(e, claim)}))
+        ranges = [range(claim.sizes[d][0], claim.sizes[d][1] + 1) for d in dims]
+        if math.prod(len(r) for r in ranges) > ENUMERATE_LIMIT:
+            out.append(_SymbolRule(sym, domain, dims, None, ()))
             continue
-        rows, cols = (sp.sympify(e, strict=True) for e in sym.shape)
-        combos = list(itertools.product(*[range(claim.sizes[d][0], claim.sizes[d][1] + 1) for d in dims]))
-        if len(combos) > ENUMERATE_LIMIT:
-            continue
-        rejected, accepted = [], []
-        for combo in combos:
+        shapes, rejected = [], set()
+        for combo in itertools.product(*ranges):
             shape = concrete_shape(sym, dict(zip(dims, combo)))
-            (accepted if domain.shape_rule(shape) else rejected).append(shape)
-        if not rejected:
+            accepted = bool(domain.shape_rule(shape))
+            shapes.append((shape, accepted))
+            if not accepted:
+                rejected.add(combo)
+        out.append(_SymbolRule(sym, domain, dims, frozenset(rejected), tuple(shapes)))
+    if not claim.is_builder:
+        claim._built[memo] = out
+    return out
+
+
+def admissible_test(claim, statement=None) -> Callable[[dict], bool]:
+    """sizes -> whether `size_rule` and every symbol's domain accept them, for a claim that is not
+    a builder: the same answer as `claim.size_assignment_ok`, without walking the statement at
+    each assignment (only the symbols whose domain rejects some declared shape are looked at)."""
+    from .claim import concrete_shape
+
+    rules = [r for r in _symbol_rules(claim, statement) if r.rejected is None or r.rejected]
+
+    def ok(sizes: dict) -> bool:
+        if claim.size_rule is not None and not claim.size_rule(dict(sizes)):
+            return False
+        for r in rules:
+            if r.rejected is None:
+                if not r.domain.shape_rule(concrete_shape(r.symbol, sizes)):
+                    return False
+            elif tuple(sizes[d] for d in r.dims) in r.rejected:
+                return False
+        return True
+
+    return ok
+
+
+def restrictions(claim, statement=None) -> list[Restriction]:
+    """The symbols whose domain rejects some of their declared shapes, from the statement at the
+    lower bounds (a builder's symbols often have concrete shapes there: those restrict nothing
+    that can be seen without building every size)."""
+    out = []
+    for r in _symbol_rules(claim, statement):
+        if not r.rejected or not r.dims:
             continue
-        out.append(Restriction(str(sym.name), domain.name, f"{rows} x {cols}",
-                               RULE_WORDS.get(domain.shape_rule_text, domain.shape_rule_text or "a shape it accepts"),
-                               _condition(rows, cols, accepted, rejected, domain, sym)))
+        rows, cols = (sp.sympify(e, strict=True) for e in r.symbol.shape)
+        accepted = [shape for shape, yes in r.shapes if yes]
+        rejected = [shape for shape, yes in r.shapes if not yes]
+        out.append(Restriction(str(r.symbol.name), r.domain.name, f"{rows} x {cols}",
+                               RULE_WORDS.get(r.domain.shape_rule_text, r.domain.shape_rule_text or "a shape it accepts"),
+                               _condition(rows, cols, accepted, rejected, r.domain, r.symbol)))
     return out
 
 
@@ -290,30 +346,23 @@ def _condition(rows, cols, accepted, rejected, domain, sym) -> str:
     return f"only sizes where `{sym.name}` ({rows} x {cols}) is {domain.shape_rule_text or 'accepted by its domain'}"
 
 
-def effective_values(claim, found: list[Restriction]) -> tuple[dict, int, int]:
-    """({dimension: sorted values in some admissible assignment}, admissible count, declared count),
-    counting the size rule and the restricting symbols' shape rules only (no build), or ({}, -1, n)
-    when there are too many assignments to list."""
+def effective_values(claim, statement=None) -> tuple[dict, int, int]:
+    """({dimension: sorted values in some admissible assignment}, admissible count, declared count)
+    for a claim that is not a builder (for a builder, only the size rule and the rules of the
+    symbols at the lower bounds count), or ({}, -1, n) when there are too many assignments to list."""
     names, values = names_and_values(claim)
     declared = math.prod(len(v) for v in values)
     if declared > ENUMERATE_LIMIT:
         return {}, -1, declared
-    statement = claim.build({n: lo for n, (lo, hi) in claim.sizes.items()})
-    from .claim import concrete_shape, free_symbols
-
-    restricting = {r.symbol for r in found}
-    symbols = [s for s in free_symbols(statement) if str(s.name) in restricting]
+    ok = admissible_test(claim, statement)
     seen: dict[str, set] = {n: set() for n in names}
     count = 0
     for combo in itertools.product(*values):
         sizes = dict(zip(names, combo))
-        if claim.size_rule is not None and not claim.size_rule(dict(sizes)):
-            continue
-        if not all(claim.domain[str(s.name)].shape_rule(concrete_shape(s, sizes)) for s in symbols):
-            continue
-        count += 1
-        for n, v in sizes.items():
-            seen[n].add(v)
+        if ok(sizes):
+            count += 1
+            for n, v in sizes.items():
+                seen[n].add(v)
     return {n: sorted(v) for n, v in seen.items()}, count, declared
 
 
@@ -328,7 +377,7 @@ def check_restrictions(claim, statement=None) -> list[Restriction]:
     found = restrictions(claim, statement)
     if not found and claim.size_rule is None:
         return found
-    values, count, declared = effective_values(claim, found)
+    values, count, declared = effective_values(claim, statement)
     causes = "; ".join(r.text() for r in found) + ("; " if found and claim.size_rule else "") + \
         ("the claim's size_rule" if claim.size_rule is not None else "")
     if count == 0:
