@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, List, Optional
 
 import typer
 
-from verify._errors import ClaimDefinitionError, ClaimDefinitionWarning, SelectorError
+from verify._errors import ClaimDefinitionError, ClaimDefinitionNote, ClaimDefinitionWarning, SelectorError
 
 if TYPE_CHECKING:
     from verify.registry import Registry
@@ -57,7 +57,8 @@ def _registry(claims: list[Path] | None, builtin: bool | None) -> Registry:
         finally:
             for w in caught:
                 if issubclass(w.category, ClaimDefinitionWarning):
-                    typer.echo(f"{w.filename}:{w.lineno}: warning: {w.message}", err=True)
+                    kind = "note" if issubclass(w.category, ClaimDefinitionNote) else "warning"
+                    typer.echo(f"{w.filename}:{w.lineno}: {kind}: {w.message}", err=True)
                 else:
                     warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
@@ -102,7 +103,8 @@ def _safe_report_path(reports: Path, claim_id: str, topic: str) -> Path:
 def run(
     selectors: Annotated[Optional[List[str]], typer.Argument(help="'all', claim ids, topic prefixes or globs.")] = None,
     seed: Annotated[int, typer.Option(help="Root seed; each claim folds in a hash of its id.")] = 0,
-    instances: Annotated[int, typer.Option(min=1, help="Random instances per claim.")] = 64,
+    instances: Annotated[int, typer.Option(min=1, help="Random instances per claim, split evenly over the size "
+                                                      "assignments checked (at least 4 each).")] = 64,
     budget: Annotated[float, typer.Option(min=0.1, help="Budget of the symbolic path per claim, CPU seconds.")] = 60.0,
     numeric_budget: Annotated[float, typer.Option(min=0.1, help="Budget of the numeric path per claim, CPU "
                                                   "seconds; a claim over it is an error.")] = 600.0,

@@ -57,6 +57,11 @@ class ClaimDefinitionWarning(UserWarning):
     """Something in a claim is probably a mistake but does not stop it from being checked."""
 
 
+class ClaimDefinitionNote(ClaimDefinitionWarning):
+    """Something the user should know about a claim that is not a mistake (a domain that rules
+    out some size assignments, e.g. full column rank needs rows >= cols); printed as a note."""
+
+
 class SelectorError(LookupError):
     """A selector on the command line matched no claim; the message lists close names."""
 

@@ -364,7 +364,12 @@ def symbol_shapes(claim: Claim, sizes: Mapping[str, int]) -> dict:
     statement = claim.build(sizes)
     out = {}
     subs = {sp.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}
-    for sym in free_symbols(statement):
+    # walking the statement's tree is most of the cost, and the numeric path's size plan asks for
+    # every size assignment: keep its symbols in the memo of built statements
+    memo = ("free symbols",) + (tuple(sorted(sizes.items())) if claim.is_builder else ())
+    if memo not in claim._built:
+        claim._built[memo] = tuple(free_symbols(statement))
+    for sym in claim._built[memo]:
         name = str(sym.name)
         if name in claim.sizes:
             continue
@@ -967,6 +972,9 @@ def validate(claim: Claim) -> None:
             f"claim {claim.id!r}: domain= declares {', '.join(map(repr, unused))}, which the statement does not "
             "use (a typo, or a symbol the formula lost?); use it in the statement or remove it from domain=",
             ClaimDefinitionWarning, file or claim.defined_at, int(line) if line.isdigit() else 0)
+    from .sizes import check_restrictions
+
+    check_restrictions(claim, statement)  # warns about a domain that rules out sizes, refuses one that empties a range
     try:
         claim.smallest_sizes()  # raises when no size assignment satisfies the shape rules
     except ClaimDefinitionError:

@@ -31,6 +31,8 @@ from .conditioning import (KINK_MARGIN, effective_rtol, instance_condition, kink
                            tolerance_text)
 from .evaluate import evaluate, jax_backend
 from .nodes import Grad
+from .sizes import plan as size_plan
+from .sizes import checked_text, plan_rng, split_instances
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,13 @@ class NumericResult:
     # instances left out of a check's decision because they were not valid for it (a local
     # minimiser search that did not converge); the notes say how many and why
     excluded: int = 0
+    # the instances used at each assignment of `sizes`; how the assignments were chosen ("all" the
+    # admissible ones, or a "spread"), how many are admissible (None: not counted) and declared
+    per_size: tuple = ()
+    size_plan: str = ""
+    admissible_sizes: int | None = None
+    declared_sizes: int = 0
+    planned_sizes: int = 0  # how many assignments the plan chose (those ill-formed are not in `sizes`)
     _worst_env: Any = field(default=None, repr=False, compare=False)
 
 
@@ -116,18 +125,10 @@ def claim_key(root_seed: int, claim_id: str):
     return jax.random.fold_in(jax.random.PRNGKey(root_seed), zlib.crc32(claim_id.encode()) & 0x7FFFFFFF)
 
 
-def draw_sizes(claim: Claim, rng: np.random.Generator, count: int) -> list[dict]:
-    if not claim.sizes:
-        return [{}]
-    names = sorted(claim.sizes)
-    chosen: list[dict] = []
-    for _ in range(400):
-        sizes = {n: int(rng.integers(claim.sizes[n][0], claim.sizes[n][1] + 1)) for n in names}
-        if sizes not in chosen and size_assignment_ok(claim, sizes):
-            chosen.append(sizes)
-        if len(chosen) == count:
-            break
-    return chosen or [claim.smallest_sizes()]
+def draw_sizes(claim: Claim, rng: np.random.Generator) -> list[dict]:
+    """The size assignments the numeric path checks: every admissible one when there are few, else
+    the smallest, the largest and a spread drawn from `rng` (see `verify.sizes.plan`)."""
+    return list(size_plan(claim, rng).sizes)
 
 
 def all_sizes(claim: Claim, rng: np.random.Generator) -> list[dict]:
@@ -145,11 +146,66 @@ def sample_instance(claim: Claim, sizes: dict, key) -> dict:
     return _sample(sorted(symbol_shapes(claim, sizes).items()), key)
 
 
+def _salt(name: str) -> int:
+    return zlib.crc32(name.encode()) & 0x7FFFFFFF
+
+
+RAW_LENGTH_MIN = 32  # normals drawn per symbol at least (a 5 x 5 matrix, an SPD 4 x 4's 4 x 5 raw numbers)
+
+
+def _bucket(count: int, least: int = 1) -> int:
+    """`count` rounded up to a power of 2, at least `least`."""
+    return max(least, 1 << max(0, int(count) - 1).bit_length())
+
+
+def _raw_length(shapes: list) -> int:
+    """The number of normals drawn for each symbol: the largest domain's raw size, rounded up to
+    a power of 2, at least RAW_LENGTH_MIN.  JAX's threefry (partitionable, JAX's default) draws
+    the same first k normals whatever the length, so each symbol gets the normals `domain.sample`
+    would draw (its transform, compiled apart from them, may round differently in the last bit),
+    and one compiled draw (`_normals`) serves nearly every claim and size."""
+    largest = max((math.prod(domain.raw_shape(shape)) for _, (shape, domain) in shapes), default=1)
+    return _bucket(largest, RAW_LENGTH_MIN)
+
+
+def _own_sampler(domain) -> bool:
+    """A Domain subclass with its own `sample`: drawn by it, not from `transform` of normals."""
+    from .domains import Domain
+
+    return domain is not None and type(domain).sample is not Domain.sample
+
+
 def _sample(shapes: list, key) -> dict:
     import jax
 
-    return {name: domain.sample(jax.random.fold_in(key, zlib.crc32(name.encode()) & 0x7FFFFFFF), shape)
-            for name, (shape, domain) in shapes}
+    length = _raw_length(shapes)
+    out = {}
+    for name, (shape, domain) in shapes:
+        subkey = jax.random.fold_in(key, _salt(name))
+        if _own_sampler(domain):
+            out[name] = domain.sample(subkey, shape)
+            continue
+        raw_shape = domain.raw_shape(shape)
+        raw = jax.random.normal(subkey, (length,), dtype="float64")[: math.prod(raw_shape)].reshape(raw_shape)
+        out[name] = domain.transform(raw, shape)
+    return out
+
+
+_NORMALS: list = []  # [jit of (keys, salts, length) -> normals], made on first use (JAX is imported late)
+
+
+def _normals():
+    """keys (instances) x salts (symbols) -> `length` standard normals each, for fold_in(key, salt):
+    compiled once per (instances, symbols, length) and process, shared by every claim."""
+    if not _NORMALS:
+        import jax
+
+        def draw(keys, salts, length):
+            one = lambda k, s: jax.random.normal(jax.random.fold_in(k, s), (length,), dtype="float64")  # noqa: E731
+            return jax.vmap(lambda k: jax.vmap(lambda s: one(k, s))(salts))(keys)
+
+        _NORMALS.append(jax.jit(draw, static_argnums=2))
+    return _NORMALS[0]
 
 
 # (name, shape, id(domain)) of each symbol -> (compiled sampler, the domains), most recent last
@@ -159,21 +215,56 @@ SAMPLERS_KEPT = 16  # each holds its compiled executables (about 15 MB): a worke
 
 
 def batch_sampler(claim: Claim, sizes: dict):
-    """keys -> instances, compiled once for each set of symbols, shapes and domain objects among
-    the last `SAMPLERS_KEPT` used in this process: claims that share them (a claim's mutants,
-    which draw their original's sizes) reuse one compilation.  The cache holds the domains, so
-    their ids stay theirs."""
-    import jax
-
+    """keys -> instances, the same as `sample_instance` of each key.  The normals are drawn by
+    `_normals`, compiled per number of instances, symbols and `_raw_length` and shared by every
+    claim and size (the random bits are most of a sampler's compile time); the domains'
+    transforms are compiled once for each set of symbols, shapes and domain objects among the last
+    `SAMPLERS_KEPT` used in this process: claims that share them (a claim's mutants, which draw
+    their original's sizes) reuse one compilation.  The cache holds the domains, so their ids stay
+    theirs."""
     shapes = sorted(symbol_shapes(claim, sizes).items())
     key = tuple((name, shape, id(domain)) for name, (shape, domain) in shapes)
     if key in _SAMPLERS:
         _SAMPLERS.move_to_end(key)
     else:
-        _SAMPLERS[key] = (jax.jit(jax.vmap(lambda k: _sample(shapes, k))), [d for _, (_, d) in shapes])
+        _SAMPLERS[key] = (_make_sampler(shapes), [d for _, (_, d) in shapes])
         while len(_SAMPLERS) > SAMPLERS_KEPT:
             _SAMPLERS.popitem(last=False)
     return _SAMPLERS[key][0]
+
+
+def _make_sampler(shapes: list):
+    import jax
+
+    if not shapes or any(_own_sampler(domain) for _, (_, domain) in shapes):
+        return jax.jit(jax.vmap(lambda k: _sample(shapes, k)))
+    length = _raw_length(shapes)
+    # the symbols and the keys are padded to powers of 2 as well (each key's and salt's normals do
+    # not depend on the others'), so that `_normals` compiles for few shapes in a whole run
+    salts = np.asarray([_salt(name) for name, _ in shapes], dtype=np.uint32)
+    salts = np.concatenate([salts, np.zeros(_bucket(len(salts)) - len(salts), dtype=np.uint32)])
+
+    def transform(raw):  # raw: (symbols, length) of one instance
+        out = {}
+        for j, (name, (shape, domain)) in enumerate(shapes):
+            raw_shape = domain.raw_shape(shape)
+            out[name] = domain.transform(raw[j, : math.prod(raw_shape)].reshape(raw_shape), shape)
+        return out
+
+    def transform_batch(raw, count):  # raw: (keys, symbols, length), padded
+        return jax.vmap(transform)(raw[:count])
+
+    transforms = jax.jit(transform_batch, static_argnums=1)
+
+    def sampler(keys):
+        count = int(keys.shape[0])
+        if keys.dtype != np.uint32 or keys.ndim != 2:  # typed keys (jax.random.key): drawn as they are
+            return transforms(_normals()(keys, salts, length), count)
+        data = np.asarray(keys)
+        data = np.concatenate([data, np.repeat(data[:1], _bucket(count) - count, axis=0)])
+        return transforms(_normals()(data, salts, length), count)
+
+    return sampler
 
 
 # --- pairs for each kind of statement -------------------------------------------------------------
@@ -624,6 +715,7 @@ REDRAW_SALT = 1 << 20  # keys of the further batches: fold_in(size key, REDRAW_S
 EAGER_KINDS = (Identity, Gradient, Derivation, Expectation, Shape)
 
 
+
 def _batched(sampler, check_one, *, eager: bool):
     """keys -> (instances, check outputs...) for a batch of instance keys."""
     import jax
@@ -641,28 +733,35 @@ def _batched(sampler, check_one, *, eager: bool):
     return run
 
 
-def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: int = 2) -> NumericResult:
-    """Run every comparison of `claim` on `instances` random instances over up to `configs` sizes."""
+def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> NumericResult:
+    """Run every comparison of `claim` on about `instances` random instances, spread over the size
+    assignments of `verify.sizes.plan` (at least `verify.sizes.MIN_PER_SIZE` at each)."""
     import jax
     import jax.numpy as jnp
 
     key = claim_key(seed, claim.instances_of or claim.id)
     rng = np.random.default_rng(np.asarray(jax.random.key_data(key)).astype(np.uint32))
-    drawn = draw_sizes(claim, rng, configs)
+    planned = size_plan(claim, plan_rng(claim, seed))
+    drawn = list(planned.sizes)
     ill: list[tuple[dict, str]] = []
     good: list[dict] = []
     for sizes in drawn:
         problem = ill_formed(claim, sizes, trace=False)  # the check below traces the rest
         (ill if problem else good).append((sizes, problem) if problem else sizes)
+    how = planned.how
     if not good:  # look a little further for sizes where the formula is well-formed (e.g. square W)
         for sizes in all_sizes(claim, rng)[:24]:
             if sizes not in drawn and not ill_formed(claim, sizes):
                 good.append(sizes)
+                how = "well-formed"  # the planned assignments are all ill-formed; this one is not
                 break
     comparisons: dict[str, list] = {}
     worst = None  # (rank, pair, sizes, env_single, lhs, rhs, err, (entry, entry_err, entry_tol))
     notes: list[str] = []
-    per = max(1, math.ceil(instances / max(1, len(good))))
+    counts = split_instances(instances, len(good))
+    costly_at = len(good) - 1  # searches (every_size=False) run at the largest assignment only
+    checked: list[dict] = []
+    per_size: list[int] = []
     total = 0
     drawn_total, kink_total, kink_names = 0, 0, set()
     conditions: list[float] = []
@@ -671,9 +770,16 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     excluded: dict[str, list] = {}  # check name -> [left out, looked at, why]
     for index, sizes in enumerate(good):
         k = jax.random.fold_in(key, index)
+        per = counts[index]
         statement = claim.build(sizes)
         pairs, pair_notes = pairs_for(statement, claim, sizes, k)
-        pairs = [p for p in pairs if p.every_size or index == 0]
+        if len(good) > 1 and any(not p.every_size for p in pairs):
+            costly = ", ".join(f"'{p.name}'" for p in pairs if not p.every_size)
+            note = (f"{costly}: searches (many evaluations per instance), run at the largest assignment only, "
+                    f"{checked_text([good[costly_at]])}; the other checks run at every assignment")
+            if note not in notes:
+                notes.append(note)
+        pairs = [p for p in pairs if p.every_size or index == costly_at]
         notes.extend(n for n in pair_notes if n not in notes)
         avoid_kinks = not claim.about_kink and bool(kink_atoms(statement))
         facts: dict = {}
@@ -724,6 +830,8 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
         conditions.append(float(np.max(kappa)))
         rtol = effective_rtol(claim.rtol, kappa)
         total += per_used
+        checked.append(sizes)
+        per_size.append(per_used)
         for p, (lhs, rhs, extra, valid) in zip(pairs, results):
             lhs, rhs, extra = np.asarray(lhs), np.asarray(rhs), np.asarray(extra)
             if lhs.shape != rhs.shape:
@@ -796,9 +904,11 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64, configs: 
     status = "failed" if (worst is not None or ill) else "passed"
     if not good and not ill:
         return NumericResult("error", message="no admissible sizes")
-    return NumericResult(status, total, tuple(good), comps, ill_text, counter, tolerance, "", tuple(notes),
+    return NumericResult(status, total, tuple(checked), comps, ill_text, counter, tolerance, "", tuple(notes),
                          worst_condition=max(conditions) if inverts and conditions else None, near_kink=kink_total,
                          tolerance_used=tolerance_used, excluded=sum(v[0] for v in excluded.values()),
+                         per_size=tuple(per_size), size_plan=how, admissible_sizes=planned.admissible,
+                         declared_sizes=planned.declared, planned_sizes=len(planned.sizes),
                          _worst_env=(worst[1], worst[2], worst[3]) if worst is not None else None)
 
 

@@ -18,6 +18,7 @@ from .conditioning import tolerance_text
 from .runner import ClaimResult
 from .texprint import CONVENTION, claim_latex, fit, printer_for, statement_latex
 from .trivial import describe, trivially_true
+from .sizes import as_records, checked_text, per_dimension_text, plan_text, restriction_lines
 
 SCHEMA_VERSION = 1
 LAYOUT = ("Gradients of a scalar have the shape of the variable (denominator layout); the Jacobian of a "
@@ -90,6 +91,25 @@ def own_tolerance_text(claim: Claim) -> str | None:
     return ("this claim sets its own tolerance: " + ", ".join(parts)
             + (f"; reason: {' '.join(reason.split())}" if reason else ""))
 
+
+
+def _numeric_sizes_text(num) -> str:
+    """'at all 4 admissible size assignments: n = 1, 2, 3, 4 (16 instances each)', or which of
+    them when they are many."""
+    sizes, per_size = tuple(num.sizes), tuple(getattr(num, "per_size", ()))
+    if not sizes:
+        return "no size assignment"
+    listed = checked_text(sizes, per_size if len(per_size) == len(sizes) else ())
+    how, planned = getattr(num, "size_plan", ""), getattr(num, "planned_sizes", 0)
+    if sizes == ({},):
+        return listed
+    if how in ("all", "spread"):
+        ill = planned - len(sizes)
+        return (f"at {plan_text(how, planned, num.admissible_sizes, num.declared_sizes)}"
+                + (f" ({ill} of them ill-formed, listed below)" if ill > 0 else "") + f": {listed}")
+    if how == "well-formed":
+        return f"at a well-formed size assignment (the {planned} planned are ill-formed, listed below): {listed}"
+    return f"sizes {listed}"
 
 
 def _g(x) -> str:
@@ -175,8 +195,13 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
     for name, (shape, domain) in sorted(symbol_shapes(c, sizes).items()):
         lines.append(f"- `{name}`: {domain.description}" + (f" (symbolic path: {domain.generic_note})"
                                                              if domain.generic_note else ""))
-    for name, (lo, hi) in sorted(c.sizes.items()):
-        lines.append(f"- dimension `{name}`: random in {lo}..{hi}")
+    checked = tuple(getattr(num, "sizes", ()))
+    lines += [f"- {t}" for t in per_dimension_text(checked, c)]
+    lines += [f"- {t}" for t in restriction_lines(c)]
+    if c.size_rule is not None and c.sizes:
+        lines.append("- the claim's size_rule admits only some size assignments"
+                     + (f": {num.admissible_sizes} of the {num.declared_sizes} declared"
+                        if getattr(num, "admissible_sizes", None) is not None and num.declared_sizes else ""))
     lines.append(f"- tolerance: {tolerance_text(c.atol, c.rtol)}")
     scale = conclusion_scale_tex(c)
     if scale is not None:
@@ -199,16 +224,13 @@ def claim_markdown(result: ClaimResult, *, claims_path: str | None = None, store
             lines.append(f"- {own}")
     else:
         drawn = f" (drawn as for {result.claim.instances_of})" if result.claim.instances_of else ""
-        checked = f"sizes {'; '.join(sizes_text(s) for s in num.sizes)}"
         if num.ill_formed and not num.instances:
             result_line = (f"- result: **{num.status}**: the formula is ill-formed at every sampled size assignment "
                            f"(listed below), so no instance could be evaluated{drawn}; seed {result.seed}")
-        elif num.ill_formed:
-            result_line = (f"- result: **{num.status}**: the formula is ill-formed at {len(num.ill_formed)} sampled size "
-                           f"assignment{'s' if len(num.ill_formed) > 1 else ''} (listed below); the table compares the "
-                           f"{num.instances} instances{drawn} at the well-formed {checked}; seed {result.seed}")
         else:
-            result_line = f"- result: **{num.status}** on {num.instances} instances{drawn}, seed {result.seed}, {checked}"
+            result_line = (f"- result: **{num.status}** on {num.instances} instances{drawn}, seed {result.seed}, "
+                           + _numeric_sizes_text(num)
+                           + ("; the table compares the instances at the well-formed sizes" if num.ill_formed else ""))
         lines += [result_line, f"- tolerance: {num.tolerance}"]
         if own:
             lines.append(f"- {own}")
@@ -252,6 +274,12 @@ def record(result: ClaimResult) -> dict:
                      "counterexample": [list(p) for p in sym.counterexample]},
         "numeric": {"status": num.status, "instances": getattr(num, "instances", 0), "message": num.message,
                     "sizes": list(getattr(num, "sizes", ())),
+                    "checked_sizes": as_records(getattr(num, "sizes", ()), getattr(num, "per_size", ())),
+                    "size_plan": getattr(num, "size_plan", ""),
+                    "admissible_sizes": getattr(num, "admissible_sizes", None),
+                    "declared_sizes": getattr(num, "declared_sizes", 0),
+                    "planned_sizes": getattr(num, "planned_sizes", 0),
+                    "size_restrictions": restriction_lines(c),
                     "comparisons": [{"check": k.name, "instances": k.instances, "mismatched": k.mismatched,
                                      "max_abs": k.max_abs, "max_rel": None if k.max_rel != k.max_rel else k.max_rel}
                                     for k in getattr(num, "comparisons", ())],
@@ -317,5 +345,6 @@ def index_markdown(records: list[dict], *, companions: Iterable[str] = ()) -> st
     lines += ["", "## results.json", "",
               "`results.json` holds the same data for machines: `{\"schema\", \"seed\", \"instances\", \"claims\": "
               "[{\"id\", \"verdict\", \"expect\", \"matches_expect\", \"kind\", \"scope\", \"correction\", "
-              "\"symbolic\", \"numeric\", \"counterexample\", ...}]}`.", ""]
+              "\"symbolic\", \"numeric\", \"counterexample\", ...}]}`; `numeric.checked_sizes` lists the size "
+              "assignments the numeric path checked, with the instances at each.", ""]
     return "\n".join(lines)
