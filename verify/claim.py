@@ -527,6 +527,12 @@ def sizes_text(sizes: Mapping[str, int]) -> str:
     """A size assignment as a reader writes it: "m = 3, n = 2" ("no dimensions" for none)."""
     return ", ".join(f"{k} = {v}" for k, v in sorted(sizes.items())) or "no dimensions"
 
+def _key_text(key) -> str:
+    """A tex_names key for a message; only called when one is raised (printing every key's
+    sub-expression took most of the time of loading the built-in claims)."""
+    return key if isinstance(key, str) else _short_expr(key)
+
+
 def _check_tex_names(claim: Claim, names) -> None:
     """Each entry of `tex_names` maps a symbol (or its name) or a SymPy sub-expression to LaTeX that
     MathJax can set: a non-empty string with balanced braces and no `$`."""
@@ -534,9 +540,8 @@ def _check_tex_names(claim: Claim, names) -> None:
         if not isinstance(key, (str, sp.Basic)) or (isinstance(key, str) and not key):
             raise claim.fail(f"tex_names key {key!r} is a {type(key).__name__}; key each entry by a symbol, its name, "
                              "or a SymPy sub-expression of the statement")
-        shown = key if isinstance(key, str) else _short_expr(key)
         if not isinstance(value, str) or not value.strip():
-            raise claim.fail(f"tex_names[{shown!r}] = {value!r}; give the LaTeX to print, e.g. r'\\lambda' or 'J'")
+            raise claim.fail(f"tex_names[{_key_text(key)!r}] = {value!r}; give the LaTeX to print, e.g. r'\\lambda' or 'J'")
         depth = 0
         for i, ch in enumerate(value):
             if ch in "{}" and i and value[i - 1] == "\\":
@@ -545,7 +550,7 @@ def _check_tex_names(claim: Claim, names) -> None:
             if depth < 0:
                 break
         if depth != 0 or "$" in value:
-            raise claim.fail(f"tex_names[{shown!r}] = {value!r} is not a LaTeX formula a report can show (unbalanced "
+            raise claim.fail(f"tex_names[{_key_text(key)!r}] = {value!r} is not a LaTeX formula a report can show (unbalanced "
                              "braces or a '$'); give math-mode LaTeX such as r'x^{(k)}', without dollar signs")
 
 
