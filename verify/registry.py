@@ -100,8 +100,11 @@ def claims_in_module(module) -> list[Claim]:
 def builtin_modules() -> list:
     import derivations
 
-    names = sorted(m.name for m in pkgutil.iter_modules(derivations.__path__) if not m.name.startswith("_"))
-    return [importlib.import_module(f"derivations.{name}") for name in names]
+    # a topic may be one module (derivations/rl.py) or a package of modules
+    # (derivations/linear_algebra/norms.py); names starting with '_' hold helpers, not claims
+    names = sorted(m.name for m in pkgutil.walk_packages(derivations.__path__, prefix="derivations.")
+                   if not any(part.startswith("_") for part in m.name.split(".")))
+    return [importlib.import_module(name) for name in names]
 
 
 def load_path(path: str | Path) -> list:
