@@ -49,7 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("cold", "rerun", "edit", "mutate", "grads")
 EDITED_CLAIM = "probability.bayes.rule"
-EDIT_FILE = "probability.py"
+EDIT_FILE = "probability/bayes.py"
 EDIT_FROM = f'id="{EDITED_CLAIM}",'
 EDIT_TO = f'id="{EDITED_CLAIM}", atol=1e-11,'
 RIDGE = "regularization.ridge.closed_form"

@@ -1,4 +1,4 @@
-"""Claims in derivations/probability.py and derivations/rl.py: the true ones get their verdicts,
+"""Claims in derivations/probability/bayes.py and derivations/rl.py: the true ones get their verdicts,
 and deliberately false variants of them (negative controls) are refuted.
 
 A negative control reuses the claim's own building blocks and breaks exactly one thing (swapped
@@ -17,7 +17,8 @@ import dataclasses
 import pytest
 import sympy as sp
 
-from derivations import probability, rl
+from derivations import rl
+from derivations.probability import bayes as probability
 from verify import Claim, Expectation, Grad, Identity, domains
 from verify.runner import check_claim
 

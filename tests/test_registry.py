@@ -70,7 +70,7 @@ def test_duplicate_id_within_one_file(tmp_path):
 def test_a_user_claim_may_not_reuse_a_builtin_id(tmp_path):
     path = write(tmp_path, "mine.py", CLAIM.format(name="one", cid="probability.bayes.rule"))
     with pytest.raises(ClaimDefinitionError, match=r"mine\.py:5: claim 'probability.bayes.rule': duplicate id .* "
-                                                   r"derivations/probability\.py:\d+ by a built-in claim \(--builtin\); "
+                                                   r"derivations/probability/bayes\.py:\d+ by a built-in claim \(--builtin\); "
                                                    r"rename yours$"):
         load_registry([path], builtin=True)
     assert load_registry([path], builtin=False).ids() == ["probability.bayes.rule"]

@@ -113,7 +113,7 @@ def test_no_builtin_claim_is_trivially_true_at_any_size():
     total while the statement was built: both sides were P_ij / (column total) at every size."""
     import itertools
 
-    from derivations import probability
+    from derivations.probability import bayes as probability
     from verify.claim import size_assignment_ok
     from verify.registry import load_registry
 

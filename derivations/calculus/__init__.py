@@ -1,0 +1,1 @@
+"""calculus claims (catalog section 2), one module per subject."""

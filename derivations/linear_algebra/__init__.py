@@ -1,0 +1,1 @@
+"""linear algebra claims (catalog section 1), one module per subject."""

@@ -1,0 +1,1 @@
+"""probability claims (catalog section 3), one module per subject."""
