@@ -14,7 +14,7 @@ import itertools
 
 import sympy as sp
 
-from verify import Claim, Derivation, Expectation, Grad, Identity, domains
+from verify import Claim, Derivation, Expectation, Grad, Identity, SumOver, domains
 
 S = sp.Symbol("S", integer=True, positive=True)  # number of states
 A = sp.Symbol("A", integer=True, positive=True)  # number of actions
@@ -76,21 +76,51 @@ def _mdp_names(sizes, selectors: bool = False):
 
 # --- the log-derivative trick ---------------------------------------------------------------------
 
+# A trajectory made of symbols: the reports print each sum over trajectories as the sum of its term
+# at this generic trajectory (verify.SumOver), which is how the notes write it.  The symbols are
+# labels counted from 1, as the reports count entries; the indices into theta, rho, P and r are
+# 0-based, hence the - 1.
+TRAJECTORY_LABELS = tuple(sp.Symbol(name, integer=True, positive=True) for name in ("s_0", "a_0", "s_1", "a_1"))
+GENERIC_TRAJECTORY = tuple(label - 1 for label in TRAJECTORY_LABELS)
+
+
+def _trick_templates(sizes, with_reward: bool = True):
+    """The term of each sum of the chain, as a function of one trajectory."""
+    actions = sizes["A"]
+
+    def p(tau):
+        return trajectory_probability(tau, actions)
+
+    def weight(tau):
+        return trajectory_return(tau) if with_reward else sp.Integer(1)
+
+    return {
+        "objective": lambda tau: trajectory_return(tau) * p(tau),
+        "grad_p": lambda tau: trajectory_return(tau) * Grad(p(tau), theta),
+        # multiplies and divides by p; built unevaluated so that SymPy does not cancel the two
+        # factors before the check sees them
+        "p_over_p": lambda tau: sp.MatMul(trajectory_return(tau), Grad(p(tau), theta),
+                                          sp.Pow(p(tau), -1, evaluate=False), p(tau), evaluate=False),
+        "score": lambda tau: p(tau) * weight(tau) * Grad(sp.log(p(tau)), theta),
+    }
+
+
+def _trick_sums(sizes, with_reward: bool = True) -> dict:
+    """Each sum over trajectories of the chain as a SumOver (what it prints as)."""
+    taus = tuple(trajectories(sizes))
+    ranges = (r"(s_0, a_0, s_1, a_1) \text{ for all states } s_t \in \{1, \dots, S\} \text{ and actions } "
+              r"a_t \in \{1, \dots, A\} \text{: %d trajectories}" % len(taus))
+    return {part: SumOver(r"\tau", template, taus, GENERIC_TRAJECTORY, ranges)
+            for part, template in _trick_templates(sizes, with_reward).items()}
+
 
 def _log_derivative_trick(sizes, with_reward: bool = True):
-    actions = sizes["A"]
-    taus = trajectories(sizes)
-    p = {tau: trajectory_probability(tau, actions) for tau in taus}
-    R = {tau: trajectory_return(tau) if with_reward else sp.Integer(1) for tau in taus}
-    objective = sp.Add(*[trajectory_return(tau) * p[tau] for tau in taus])
-    # The middle step multiplies and divides by p; built unevaluated so that SymPy does not
-    # cancel the two factors before the check sees them.
+    sums = _trick_sums(sizes, with_reward)
     steps = (
-        Grad(objective, theta),
-        _matsum([trajectory_return(tau) * Grad(p[tau], theta) for tau in taus]),
-        _matsum([sp.MatMul(trajectory_return(tau), Grad(p[tau], theta), sp.Pow(p[tau], -1, evaluate=False),
-                           p[tau], evaluate=False) for tau in taus]),
-        _matsum([p[tau] * R[tau] * Grad(sp.log(p[tau]), theta) for tau in taus]),
+        Grad(sums["objective"].expr(), theta),
+        sums["grad_p"].expr(),
+        sums["p_over_p"].expr(),
+        sums["score"].expr(),
     )
     reasons = (
         "differentiate the finite sum term by term (r does not depend on theta)",
@@ -100,6 +130,20 @@ def _log_derivative_trick(sizes, with_reward: bool = True):
     return Derivation(steps=steps, reasons=reasons)
 
 
+def _trick_names(sizes) -> dict:
+    """The report's names: each sum as a sum over tau, and at the generic trajectory p(tau), R(tau)
+    and the policy pi(a | s)."""
+    actions = sizes["A"]
+    s0, a0, s1, a1 = GENERIC_TRAJECTORY
+    names = {family.expr(): family for family in _trick_sums(sizes).values()}
+    names[trajectory_probability(GENERIC_TRAJECTORY, actions)] = r"p(\tau)"
+    names[trajectory_return(GENERIC_TRAJECTORY)] = r"R(\tau)"
+    names[policy(s0, a0, actions)] = r"\pi(a_0 \mid s_0)"
+    names[policy(s1, a1, actions)] = r"\pi(a_1 \mid s_1)"
+    names[P[s0 * actions + a0, s1]] = r"P(s_1 \mid s_0, a_0)"  # its where line shows the row layout of P
+    return names
+
+
 log_derivative_trick = Claim(
     id="rl.pg.log_derivative_trick",
     title="Policy gradient: grad J equals the expectation of return times grad log p(tau)",
@@ -107,7 +151,7 @@ log_derivative_trick = Claim(
     statement=_log_derivative_trick,
     domain=MDP_DOMAIN,
     sizes=MDP_SIZES,
-    tex_names=_mdp_names,
+    tex_names=_trick_names,
     size_rule=small_mdp,
     symbolic_sizes=({"S": 2, "A": 2},),
     notes=(

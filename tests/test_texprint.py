@@ -397,13 +397,19 @@ def test_headline_builders_read_with_their_names(printed):
     assert r"\Pr(A = 1) = P_{1,1} + P_{1,2}" in bayes.where and r"\Pr(B = 2) = P_{1,2} + P_{2,2}" in bayes.where
     trick = printed["rl.pg.log_derivative_trick"]
     steps = trick.display.split(r" \\ &= ")
-    assert steps[0] == r"\begin{aligned} &\nabla_{\theta} J\left(\theta\right)" and len(steps) == 4
-    assert steps[1].startswith(r"2 r_{1,1} \nabla_{\theta} p(\tau_{1}) + \left(r_{1,1} + r_{1,2}\right) "
-                               r"\nabla_{\theta} p(\tau_{2}) + ")
-    assert steps[2].startswith(r"2 r_{1,1} \, \nabla_{\theta} p(\tau_{1}) \, \frac{1}{p(\tau_{1})} \, p(\tau_{1}) + ")
-    assert steps[3].startswith(r"2 r_{1,1} p(\tau_{1}) \nabla_{\theta} \log\left(p(\tau_{1})\right) + ")
-    assert trick.where[1] == (r"p(\tau_{1}) = \frac{e^{2 \theta_{1,1}} P_{1,1} \rho_{1}}{\left(e^{\theta_{1,1}} + "
-                              r"e^{\theta_{1,2}}\right)^{2}}")
+    # every sum over the 16 trajectories prints as one sum over tau of its term at a generic trajectory
+    assert steps == [r"\begin{aligned} &\nabla_{\theta} \sum_{\tau} R(\tau) p(\tau)",
+                     r"\sum_{\tau} R(\tau) \nabla_{\theta} p(\tau)",
+                     r"\sum_{\tau} R(\tau) \, \nabla_{\theta} p(\tau) \, \frac{1}{p(\tau)} \, p(\tau)",
+                     r"\sum_{\tau} R(\tau) p(\tau) \nabla_{\theta} \log p(\tau) \end{aligned}"]
+    assert trick.where[0].startswith(r"\tau = (s_0, a_0, s_1, a_1) \text{ for all states ")
+    assert trick.where[0].endswith(r"\text{: 16 trajectories}")
+    assert r"R(\tau) = r_{s_{0},a_{0}} + r_{s_{1},a_{1}}" in trick.where
+    assert (r"\pi(a_0 \mid s_0) = \frac{e^{\theta_{s_{0},a_{0}}}}{e^{\theta_{s_{0},1}} + e^{\theta_{s_{0},2}}}"
+            in trick.where)
+    # labels count from 1 like every printed index: row 2 (s_0 - 1) + a_0 of P
+    assert r"P(s_1 \mid s_0, a_0) = P_{a_{0} + 2 s_{0} - 2,s_{1}}" in trick.where
+    assert len(trick.display) + sum(map(len, trick.where)) < 1000
     assert printed["rl.pg.baseline_unbiased"].display == (
         r"\pi_{1} \, b \nabla_{\theta} \log\left(\pi_{1}\right) + \pi_{2} \, b \nabla_{\theta} \log\left(\pi_{2}\right) "
         r"+ \pi_{3} \, b \nabla_{\theta} \log\left(\pi_{3}\right) = 0")
@@ -424,3 +430,68 @@ def test_a_product_built_unevaluated_is_not_printed_under_the_name_of_its_cancel
     printed = claim_latex(product, names)
     assert "Q" not in printed and "R" in printed, printed
     assert claim_latex(P[0, 0] / col(), names) == "Q"  # the control: the cancelled form itself is named
+
+
+# --- sums over a family (SumOver) -------------------------------------------------------------------------
+
+c_vec = sp.MatrixSymbol("c", 3, 1)
+k_label = sp.Symbol("k", integer=True, positive=True)
+
+
+def _family(members=(0, 1, 2), template=lambda k: c_vec[k, 0] ** 2):
+    from verify import SumOver
+
+    return SumOver("k", template, tuple(members), k_label - 1, r"1, \dots, 3")
+
+
+def _sum_claim(family, key=None, rhs=None, total=None):
+    total = family.expr() if total is None else total
+    return Claim(id="test.texprint.sum", title="t", source="tests",
+                 statement=Identity(total, rhs if rhs is not None else scalar(c_vec.T * c_vec)),
+                 domain={c_vec: domains.vector()}, tex_names={key if key is not None else total: family})
+
+
+def test_a_sum_over_a_family_prints_as_one_generic_term():
+    from verify.report import statement_tex
+
+    tex = statement_tex(_sum_claim(_family()))
+    assert tex.display == r"\sum_{k} c_{k}^{2} = \left\|c\right\|^{2}"
+    assert tex.where == (r"k = 1, \dots, 3",)
+
+
+@pytest.mark.parametrize("family, key, message", [
+    # a member left out: the printed sum would claim one more term than is checked
+    (_family(), _family(members=(0, 1)).expr(), r"the sum's terms are not the SumOver template at its 3 members"),
+    # another template over the same members
+    (_family(template=lambda k: 2 * c_vec[k, 0] ** 2), _family().expr(), r"not the SumOver template"),
+    # not a sum at all
+    (_family(), c_vec[0, 0], r"is a SumOver, but its key is not a sum"),
+])
+def test_a_sum_over_that_does_not_match_its_sum_is_refused_at_load(family, key, message):
+    with pytest.raises(ClaimDefinitionError, match=r"claim 'test\.texprint\.sum': tex_names\[.*" + message):
+        _sum_claim(family, key=key)
+
+
+def test_the_terms_of_a_family_may_come_in_any_order():
+    from verify.report import statement_tex
+
+    family = _family()
+    reordered = sp.Add(*reversed(family.terms()), evaluate=False)
+    assert family.matches(reordered)
+    assert statement_tex(_sum_claim(family, key=reordered, total=reordered)).display.startswith(r"\sum_{k} c_{k}^{2} =")
+    # only the sum as built prints so: the same terms reached another way (SymPy's own order) print as they are
+    assert statement_tex(_sum_claim(family, key=reordered)).display.startswith("c_{1}^{2} + ")
+
+
+def test_an_unevaluated_sum_prints_in_the_order_written():
+    k_mat, s_mat = sp.MatrixSymbol("K", 3, 3), sp.MatrixSymbol("S", 3, 3)
+    # SymPy sorts an evaluated sum (the documented reason to build it unevaluated) ...
+    assert L(s_mat + k_mat - k_mat.T) == r"K + S - K^{\top}"
+    # ... and the printer keeps the order of an unevaluated one, inverse included
+    written = sp.MatAdd(s_mat, k_mat, -k_mat.T, evaluate=False)
+    assert L(written) == r"S + K - K^{\top}"
+    assert L(sp.Inverse(written)) == r"\left(S + K - K^{\top}\right)^{-1}"
+    a, b = sp.symbols("a b")
+    assert L(a + b) == L(b + a) == "a + b"
+    assert L(sp.Add(b, a, evaluate=False)) == "b + a"
+    assert L(sp.Add(b, 2 * a**2, -a, evaluate=False)) == r"b + 2 a^{2} - a"

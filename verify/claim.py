@@ -35,6 +35,7 @@ from ._errors import (
 )
 from .domains import Domain
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, ScalarGrad, is_scalar_variable
+from .texprint import SumOver
 from .trivial import trivially_true, warning_text
 
 # --- statement kinds --------------------------------------------------------------------------
@@ -540,18 +541,46 @@ def _check_tex_names(claim: Claim, names) -> None:
         if not isinstance(key, (str, sp.Basic)) or (isinstance(key, str) and not key):
             raise claim.fail(f"tex_names key {key!r} is a {type(key).__name__}; key each entry by a symbol, its name, "
                              "or a SymPy sub-expression of the statement")
+        if isinstance(value, SumOver):
+            _check_sum_over(claim, key, value)
+            continue
         if not isinstance(value, str) or not value.strip():
             raise claim.fail(f"tex_names[{_key_text(key)!r}] = {value!r}; give the LaTeX to print, e.g. r'\\lambda' or 'J'")
-        depth = 0
-        for i, ch in enumerate(value):
-            if ch in "{}" and i and value[i - 1] == "\\":
-                continue
-            depth += {"{": 1, "}": -1}.get(ch, 0)
-            if depth < 0:
-                break
-        if depth != 0 or "$" in value:
-            raise claim.fail(f"tex_names[{_key_text(key)!r}] = {value!r} is not a LaTeX formula a report can show (unbalanced "
-                             "braces or a '$'); give math-mode LaTeX such as r'x^{(k)}', without dollar signs")
+        _check_tex_text(claim, key, value)
+
+
+def _check_tex_text(claim: Claim, key, value: str) -> None:
+    depth = 0
+    for i, ch in enumerate(value):
+        if ch in "{}" and i and value[i - 1] == "\\":
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            break
+    if depth != 0 or "$" in value:
+        raise claim.fail(f"tex_names[{_key_text(key)!r}] = {value!r} is not a LaTeX formula a report can show (unbalanced "
+                         "braces or a '$'); give math-mode LaTeX such as r'x^{(k)}', without dollar signs")
+
+
+def _check_sum_over(claim: Claim, key, family: SumOver) -> None:
+    """A sum printed as `\\sum_{index}` of a template must be exactly that sum: the report would
+    otherwise show a formula other than the one checked."""
+    for text in (family.index, family.ranges or "x"):
+        if not isinstance(text, str) or not text.strip():
+            raise claim.fail(f"tex_names[{_key_text(key)!r}]: SumOver index and ranges must be LaTeX strings, got {text!r}")
+        _check_tex_text(claim, key, text)
+    if not isinstance(key, (sp.Add, sp.MatAdd)):
+        raise claim.fail(f"tex_names[{_key_text(key)!r}] is a SumOver, but its key is not a sum; key it by the sum "
+                         "the builder forms (SumOver.expr() builds it from the same template)")
+    try:
+        same = family.matches(key)
+    except Exception as exc:
+        raise claim.fail(f"tex_names[{_key_text(key)!r}]: SumOver.template raised {type(exc).__name__} on a member: "
+                         f"{one_line(exc)}") from None
+    if not same:
+        raise claim.fail(f"tex_names[{_key_text(key)!r}]: the sum's terms are not the SumOver template at its "
+                         f"{len(family.members)} members, so the report would print a sum other than the one "
+                         "checked; build the sum with SumOver.expr() (or the same template over the same members)")
 
 
 def number_text(value) -> str:

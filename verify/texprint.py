@@ -23,6 +23,10 @@ statement and collects the "where" lines that define the names it introduced.  C
   update rule's cost) that is long, or named in `tex_names`, prints as `J(z)`, and a "where" line
   gives `J(z) = ...`; an expression that is that function applied at another point, exactly as
   stored, prints as `J(p)`.
+* A sum over a finite family (every trajectory of an MDP, every class) that the builder forms
+  term by term from one template prints as `\sum_{\tau} <the template at a generic member>` when
+  `tex_names` maps it to a `SumOver`; it does so only when the sum's terms are exactly the
+  template at each member (checked when the claim is loaded), so the display is the checked sum.
 """
 
 from __future__ import annotations
@@ -184,6 +188,40 @@ class FunctionName:
         return "(" in self.name
 
 
+@dataclass(frozen=True, eq=False)
+class SumOver:
+    r"""A `tex_names` value: print a sum as `\sum_{index}` of one generic term.
+
+    `template(member)` is the builder's own term for one member of the family, `members` every
+    member the sum runs over, and `generic` a member made of symbols (`(s_0, a_0, s_1, a_1)`) at
+    which the template is printed.  `ranges` (LaTeX) says what the index runs over; it becomes a
+    where line `index = ranges`.  The name applies only to a sum whose terms are exactly the
+    template at the members (`matches`); `verify.claim` refuses one that does not."""
+
+    index: str
+    template: Any
+    members: tuple
+    generic: Any
+    ranges: str = ""
+
+    def terms(self) -> list:
+        return [self.template(m) for m in self.members]
+
+    def expr(self):
+        """The sum itself, built unevaluated from the terms (as a builder should build it)."""
+        terms = self.terms()
+        if len(terms) == 1:
+            return terms[0]
+        if getattr(terms[0], "is_Matrix", False):
+            return sp.MatAdd(*terms, evaluate=False)
+        return sp.Add(*terms, evaluate=False)
+
+    def matches(self, expr, memo: dict | None = None) -> bool:
+        memo = {} if memo is None else memo
+        args = expr.args if isinstance(expr, (sp.Add, sp.MatAdd)) else (expr,)
+        return Counter(canonical(a, memo) for a in args) == Counter(canonical(t, memo) for t in self.terms())
+
+
 # --- the printer ----------------------------------------------------------------------------------
 
 
@@ -206,7 +244,8 @@ class ClaimLatexPrinter(LatexPrinter):
                 self._symbol_names[str(key.name)] = value
             else:
                 self._expr_names[key] = value
-                self._expr_names.setdefault(self._canon(key), value)
+                if not isinstance(value, SumOver):  # a sum over a family prints so only as built, term by term
+                    self._expr_names.setdefault(self._canon(key), value)
         self.functions = list(functions or [])
         self._applications: dict = {}
         for fn in self.functions:
@@ -230,6 +269,9 @@ class ClaimLatexPrinter(LatexPrinter):
             return None
         if isinstance(expr, (sp.MatrixSymbol, sp.Symbol, sp.Number)):
             return None
+        family = self._sum_over(expr)
+        if family is not None:
+            return "sum", self._print_sum_over(family)
         name = self._expr_names.get(expr)
         if name is None and (self._expr_names or self._applications):
             try:
@@ -245,6 +287,8 @@ class ClaimLatexPrinter(LatexPrinter):
                     if fn.bare:
                         return "application", fn.name
                     return "application", r"%s\left(%s\right)" % (fn.name, self._print(point))
+        if isinstance(name, SumOver):  # a sum over a family that the canonical form rebuilt differently
+            return None
         if name is not None:
             if self._defining is not None and self._canon(self._defining) == self._canon(expr):
                 return None
@@ -258,13 +302,30 @@ class ClaimLatexPrinter(LatexPrinter):
                 return "negated", "- " + self._expr_names[negated]
         return None
 
+    def _sum_over(self, expr):
+        """The SumOver `expr` prints as, or None."""
+        if not isinstance(expr, (sp.Add, sp.MatAdd)) or not self._expr_names:
+            return None
+        found = self._expr_names.get(expr)
+        return found if isinstance(found, SumOver) else None
+
+    def _print_sum_over(self, family: SumOver) -> str:
+        if family.ranges and not any(e[0] == "index" and (e[1].index, e[1].ranges) == (family.index, family.ranges)
+                                     for e in self.used):
+            self._use(("index", family))
+        term = family.template(family.generic)
+        text = self._print(term)
+        if self._prec(term) <= PRECEDENCE["Add"]:
+            text = self._add_parens(text)
+        return r"\sum_{%s} %s" % (family.index, text)
+
     def _named_products(self):
         """[(factors, name, entry)] for every name of a product: a product that holds all its factors
         (SymPy flattens r * p into one product) prints as the rest times the name."""
         if not hasattr(self, "_products"):
             self._products = []
             for key, name in self._expr_names.items():
-                if isinstance(key, sp.Mul):
+                if isinstance(key, sp.Mul) and isinstance(name, str):
                     self._products.append((Counter(key.args), name, ("expr", key, name)))
             for fn in self.functions:
                 if fn.bare and isinstance(fn.body, sp.Mul):
@@ -274,7 +335,7 @@ class ClaimLatexPrinter(LatexPrinter):
 
     def _split_named_product(self, expr):
         """(rest, name, entry) when the product `expr` holds a named product and more; else None."""
-        if not isinstance(expr, sp.Mul) or expr is self._defining:
+        if not isinstance(expr, sp.Mul):
             return None
         have = Counter(expr.args)
         for factors, name, entry in self._named_products():
@@ -304,6 +365,8 @@ class ClaimLatexPrinter(LatexPrinter):
     # -- precedence: a 1 x 1 product read as a scalar binds like the product
 
     def _prec(self, expr) -> int:
+        if isinstance(expr, sp.Basic) and self._sum_over(expr) is not None:
+            return PRECEDENCE["Add"]
         if isinstance(expr, sp.Basic) and self._named_quiet(expr):
             return PRECEDENCE["Atom"]
         if isinstance(expr, sp.Add) and self._expr_names and self._canon(-expr) in self._expr_names:
@@ -479,7 +542,7 @@ class ClaimLatexPrinter(LatexPrinter):
         if coeff == 1:
             return sign, ""
         text = self._print(coeff)
-        if isinstance(coeff, sp.Add):
+        if isinstance(coeff, sp.Add) and not self._named_quiet(coeff):
             text = self._add_parens(text)
         return sign, text
 
@@ -635,7 +698,18 @@ class ClaimLatexPrinter(LatexPrinter):
         return self._sum(list(expr.args), matrix=True)
 
     def _print_Add(self, expr, order=None):
+        if self._written_order(expr):
+            return self._sum(list(expr.args), matrix=False)
         return self._sum(self._as_ordered_terms(expr, order=order), matrix=False)
+
+    @staticmethod
+    def _written_order(expr) -> bool:
+        """Whether a sum was built unevaluated in an order of its own (`sp.Add(b, a, evaluate=False)`):
+        SymPy would store the same terms in another order, so the claim's writer chose this one."""
+        try:
+            return sp.Add(*expr.args).args != expr.args
+        except Exception:
+            return False
 
     # -- entries
 
@@ -652,7 +726,8 @@ class ClaimLatexPrinter(LatexPrinter):
         return self._sub(self._add_parens(self._print(parent)), f"{self._index(expr.i)},{self._index(expr.j)}")
 
     def _index(self, i) -> str:
-        return str(int(i) + ENTRY_BASE) if isinstance(i, (int, sp.Integer)) else self._print(i)
+        # 1-based, symbolic indices too: theta[s - 1, a - 1] is theta_{s,a} for labels s, a counted from 1
+        return str(int(i) + ENTRY_BASE) if isinstance(i, (int, sp.Integer)) else self._print(i + ENTRY_BASE)
 
     def _print_MatrixBase(self, expr):
         if expr.shape == (1, 1):
@@ -711,7 +786,10 @@ class ClaimLatexPrinter(LatexPrinter):
 
     def _print_log(self, expr, exp=None):
         name = r"\log" if exp is None else r"\log^{%s}" % exp
-        return r"%s\left(%s\right)" % (name, self._print(expr.args[0]))
+        arg = expr.args[0]
+        if exp is None and self._named_quiet(arg) and "(" in self._expr_names.get(arg, "("):
+            return r"%s %s" % (name, self._print(arg))  # log p(tau): the name carries its own brackets
+        return r"%s\left(%s\right)" % (name, self._print(arg))
 
     def _print_Abs(self, expr, exp=None):
         tex = r"\left|%s\right|" % self._print(expr.args[0])
@@ -781,6 +859,8 @@ class ClaimLatexPrinter(LatexPrinter):
                 return left, self._print(fn.body)
             finally:
                 self._defining = None
+        if kind == "index":
+            return entry[1].index, entry[1].ranges
         _, lam, name = entry
         t = sp.Symbol("t")
         return r"%s\left(t\right)" % name, self._print(lam.expr.xreplace({lam.variables[0]: t}))
@@ -912,7 +992,8 @@ def _taken_names(st, names) -> set:
         taken |= {printer._print(s) for s in free_symbols(st)}
     except Exception:
         pass
-    return taken | {v for k, v in dict(names or {}).items() if not isinstance(k, (str, sp.Symbol, sp.MatrixSymbol))}
+    return taken | {v for k, v in dict(names or {}).items()
+                    if not isinstance(k, (str, sp.Symbol, sp.MatrixSymbol)) and isinstance(v, str)}
 
 
 def _choose_functions(st, names) -> list:
@@ -921,7 +1002,7 @@ def _choose_functions(st, names) -> list:
     expr_names = {}
     memo: dict = {}
     for key, value in names.items():
-        if not isinstance(key, (str, sp.Symbol, sp.MatrixSymbol)):
+        if not isinstance(key, (str, sp.Symbol, sp.MatrixSymbol)) and isinstance(value, str):
             expr_names[canonical(key, memo)] = value
     taken = _taken_names(st, names)
     chosen: list = []
