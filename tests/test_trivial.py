@@ -5,6 +5,7 @@ neither.  The built-in claims are all free of it (probability.bayes.rule was not
 
 from __future__ import annotations
 
+import json
 import textwrap
 import warnings
 
@@ -157,3 +158,6 @@ def test_cli_warns_at_load_and_the_report_shows_it_under_the_verdict(tmp_path):
     verdict_line = next(i for i, line in enumerate(same) if "verdict: **proved**" in line)
     assert same[verdict_line + 2].startswith("> **Warning: trivially true as built.** The left and right sides")
     assert "trivially true" not in (reports / "mine" / "mine.trivial.real.md").read_text()
+    records = {r["id"]: r for r in json.loads((reports / "results.json").read_text())["claims"]}
+    assert records["mine.trivial.same"]["trivially_true"][0].startswith("the left and right sides")
+    assert records["mine.trivial.real"]["trivially_true"] == []

@@ -291,6 +291,7 @@ def record(result: ClaimResult) -> dict:
             "check": cx.check, "sizes": cx.sizes, "values": cx.values, "lhs": cx.lhs, "rhs": cx.rhs,
             "abs_err": None if cx.abs_err != cx.abs_err else cx.abs_err, "ill_formed": cx.ill_formed,
             "exact": cx.exact, "exact_confirmed": cx.exact_confirmed},
+        "trivially_true": [describe(p) for p in trivially_true(c)],  # the report's warning, one entry per pair
         "report": f"{c.topic}/{c.id}.md",
     }
 
