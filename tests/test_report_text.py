@@ -92,3 +92,38 @@ def test_a_display_formula_never_starts_a_markdown_list_or_heading():
     assert _display("1. x")[1] == "{1. x}" and _display("# x")[1] == "{# x}"
     assert _display(r"w - \alpha s")[1] == r"w - \alpha s"
     assert _display("a\nb") == ["$$", "a b", "$$", ""]
+
+
+def test_the_index_groups_claims_by_topic_with_their_catalog_ids():
+    from verify.report import index_markdown
+
+    def rec(cid, topic, catalog=None):
+        return {"id": cid, "catalog_id": catalog or cid, "topic": topic, "kind": "identity", "verdict": "proved",
+                "scope": "general", "expect": "holds", "matches_expect": True, "report": f"{topic}/{cid}.md",
+                "title": cid, "counterexample": None, "reason": "", "correction": None}
+
+    index = index_markdown([rec("zeta.b.c", "zeta"), rec("alpha.x.y.mean", "alpha", "alpha.x.y"),
+                            rec("alpha.x.y.variance", "alpha", "alpha.x.y")])
+    lines = index.splitlines()
+    alpha, zeta = lines.index("### alpha"), lines.index("### zeta")
+    assert alpha < zeta
+    assert lines[alpha + 2] == "| catalog id | claim | kind | verdict | scope | expected |"
+    assert lines[alpha + 4].startswith("| `alpha.x.y` | [`alpha.x.y.mean`](alpha/alpha.x.y.mean.md) |")
+    assert lines[alpha + 5].startswith("| `alpha.x.y` | [`alpha.x.y.variance`]")
+    assert lines[zeta + 4].startswith("| `zeta.b.c` | [`zeta.b.c`]")
+    assert "Topics: [alpha](#alpha) (2), [zeta](#zeta) (1)." in index
+
+
+def test_catalog_must_be_a_prefix_of_the_id():
+    import pytest
+    import sympy as sp
+
+    from verify import Claim, ClaimDefinitionError, Identity, domains
+
+    t = sp.Symbol("t", real=True)
+    kw = dict(title="t", source="s", statement=Identity(2 * t, t + t), domain={t: domains.real()})
+    assert Claim(id="mine.a.b.part", catalog="mine.a.b", **kw).catalog_id == "mine.a.b"
+    assert Claim(id="mine.a.b", **kw).catalog_id == "mine.a.b"
+    for bad in ("mine.a.bc", "other.a", "Mine"):
+        with pytest.raises(ClaimDefinitionError, match=r"catalog='%s' is not a dotted prefix of the id" % re.escape(bad)):
+            Claim(id="mine.a.bcd", catalog=bad, **kw)

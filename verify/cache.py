@@ -62,7 +62,7 @@ _TEMP_PREFIX = ".tmp-"
 # `_built` is the claim's memo of built statements, derived from `statement` and the sizes.
 # Every other field, including any added to Claim later, is fingerprinted.
 PRESENTATION_FIELDS = frozenset({"title", "source", "notes", "defined_at", "tolerance_reason", "correction",
-                                 "tags", "expect", "tex_names"})
+                                 "tags", "expect", "tex_names", "catalog"})
 DERIVED_FIELDS = frozenset({"_built"})
 
 ENGINE_PACKAGE = "verify"

@@ -241,6 +241,10 @@ class Claim:
         r"x^{(k)}"}``) and ``{sub-expression: short name}`` (``{loss: "J"}``; the report defines the
         name on a "where" line), or ``tex_names(sizes) -> mapping`` for a builder statement.  Only
         the report reads it.
+      catalog: the catalog entry this claim encodes when its id adds a part, a reading or a
+        correction to the entry's id (``probability.bernoulli.pmf_moments`` for
+        ``probability.bernoulli.pmf_moments.mean``); a dotted prefix of the id.  Default: the id.
+        The report index groups claims by topic and shows this id.
     """
 
     id: str
@@ -261,6 +265,7 @@ class Claim:
     about_kink: bool = False
     instances_of: str | None = None
     tex_names: Any = field(default_factory=dict)
+    catalog: str = ""
     defined_at: str = ""
     _built: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
@@ -283,6 +288,11 @@ class Claim:
     @property
     def topic(self) -> str:
         return self.id.split(".", 1)[0]
+
+    @property
+    def catalog_id(self) -> str:
+        """The id of the catalog entry this claim encodes (`catalog`, or the claim's own id)."""
+        return self.catalog or self.id
 
     @property
     def kind(self) -> str:
@@ -469,6 +479,11 @@ def check_fields(claim: Claim) -> None:
             raise claim.fail(f"{key}={getattr(claim, key)!r} is a {type(getattr(claim, key)).__name__}; give a string")
     if claim.expect not in EXPECT:
         raise claim.fail(f"expect={claim.expect!r}; use one of {EXPECT}")
+    if not isinstance(claim.catalog, str) or (claim.catalog and (id_problem(claim.catalog) or not (
+            claim.id == claim.catalog or claim.id.startswith(claim.catalog + ".")))):
+        raise claim.fail(f"catalog={claim.catalog!r} is not a dotted prefix of the id {claim.id!r}; give the catalog "
+                         "entry the id extends, e.g. catalog='probability.bernoulli.pmf_moments' for the id "
+                         "'probability.bernoulli.pmf_moments.mean' (or leave it out when the id is the entry's)")
     if claim.correction is not None:
         if not isinstance(claim.correction, str) or id_problem(claim.correction):
             raise claim.fail(f"correction={claim.correction!r} is not a claim id; give the id of the claim that "

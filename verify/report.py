@@ -266,7 +266,7 @@ def record(result: ClaimResult) -> dict:
     c, sym, num = result.claim, result.symbolic, result.numeric
     cx = getattr(num, "counterexample", None)
     return {
-        "id": c.id, "title": c.title, "topic": c.topic, "kind": c.kind, "source": c.source,
+        "id": c.id, "catalog_id": c.catalog_id, "title": c.title, "topic": c.topic, "kind": c.kind, "source": c.source,
         "verdict": result.verdict, "expect": c.expect, "matches_expect": result.matches_expectation,
         "correction": c.correction, "reason": result.reason, "scope": sym.scope if sym.status == "proved" else "",
         "seed": result.seed, "instances": result.instances,
@@ -320,10 +320,21 @@ def index_markdown(records: list[dict], *, companions: Iterable[str] = ()) -> st
     lines += [f"| {v} | {n} |" for v, n in counts.items()]
     lines += ["", f"{len(records)} claims; {len(records) - len(mismatched)} match their expectation"
               + (f"; **{len(mismatched)} do not**: " + ", ".join(f"`{r['id']}`" for r in mismatched) if mismatched else "")
-              + ".", "", "## Claims", "", "| claim | kind | verdict | scope | expected |", "|---|---|---|---|---|"]
-    for r in records:
-        lines.append(f"| [`{r['id']}`]({r['report']}) | {r['kind']} | **{r['verdict']}** | {r['scope'] or '-'} | "
-                     f"{r['expect']}{'' if r['matches_expect'] else ' (MISMATCH)'} |")
+              + ".", "", "## Claims by topic", ""]
+    topics = sorted({r["topic"] for r in records})
+    lines += ["Topics: " + ", ".join(f"[{t}](#{t}) ({sum(r['topic'] == t for r in records)})"
+                                     for t in topics) + ". The catalog id names the entry of the notes' catalog "
+              "a claim encodes; a claim that checks one part, reading or correction of an entry adds a segment "
+              "to it.", ""]
+    for topic in topics:
+        lines += [f"### {topic}", "", "| catalog id | claim | kind | verdict | scope | expected |",
+                  "|---|---|---|---|---|---|"]
+        for r in (r for r in records if r["topic"] == topic):
+            catalog = r.get("catalog_id") or r["id"]
+            lines.append(f"| `{catalog}` | [`{r['id']}`]({r['report']}) | {r['kind']} | **{r['verdict']}** | "
+                         f"{r['scope'] or '-'} | {r['expect']}{'' if r['matches_expect'] else ' (MISMATCH)'} |")
+        lines.append("")
+    lines.pop()
     errata = [r for r in records if r["expect"] == "fails"]
     lines += ["", "## Errata", "",
               "Statements the notes get wrong, encoded as written; each is refuted with a counterexample and linked "
