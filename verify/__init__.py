@@ -5,6 +5,7 @@ Public API (re-exports only)::
     from verify import Claim, Identity, Gradient, Derivation, Minimiser, Expectation
     from verify import Property, Algorithmic, Shape, Grad, Jacobian, scalar, domains
     from verify import sigmoid, softplus, logsumexp, softmax
+    from verify import pinv, eigvecs, eigvals
 """
 
 import importlib
@@ -19,6 +20,7 @@ _EXPORTS = {
                                            "Identity", "Minimiser", "Property", "Shape")},
     **{name: (".nodes", name) for name in ("Grad", "Jacobian", "logsumexp", "scalar", "sigmoid", "softmax",
                                            "softplus")},
+    **{name: (".linalg_nodes", name) for name in ("eigvals", "eigvecs", "pinv")},
 }
 __all__ = sorted(_EXPORTS)
 
