@@ -118,8 +118,10 @@ def exact_symmetric_eigen(h) -> tuple[sp.ImmutableMatrix, sp.ImmutableMatrix]:
         raise ValueError("the symmetric eigen-decomposition needs a symmetric matrix")
     columns, values = [], []
     for value, multiplicity, basis in sp.Matrix(h).eigenvects(simplify=True):
-        for v in sp.GramSchmidt(basis, orthonormal=True):
-            columns.append(v.applyfunc(sp.radsimp))
+        # orthogonalise, then divide by sqrt(v^T v): the entries are real, and SymPy's own
+        # normalisation writes |v_i|^2, which its reducers cannot cancel
+        for v in sp.GramSchmidt(basis):
+            columns.append((v / sp.sqrt(sp.expand((v.T * v)[0, 0]))).applyfunc(sp.radsimp))
             values.append(value)
     if len(columns) != h.shape[0]:
         raise ValueError("SymPy found fewer eigenvectors than the size of the matrix")
