@@ -14,7 +14,10 @@ two paths compute it independently:
   Lambda with H = Q Lambda Q^T.  Exact: SymPy's eigenvectors, orthonormalised within each
   eigenspace (Gram-Schmidt); JAX: `jnp.linalg.eigh`.  The two nodes of one H use the same order of
   eigenvalues on each backend (SymPy's for the exact one, ascending for JAX), so Q and Lambda
-  always belong together; claims must not depend on the order.  The exact backend needs the
+  always belong together.  A claim must not depend on the order or on the sign of each column
+  (nor on the basis chosen in a repeated eigenspace): the backends choose differently, so a
+  choice-dependent formula (Q Lambda Q without the transpose) would be checked against two
+  different matrices and come out `inconsistent`.  The exact backend needs the
   eigenvalues in closed form (radicals): sizes up to 2 stay cheap; 3 x 3 and beyond are slow.
 """
 
