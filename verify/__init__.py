@@ -6,6 +6,7 @@ Public API (re-exports only)::
     from verify import Property, Algorithmic, Shape, Grad, Jacobian, scalar, domains
     from verify import sigmoid, softplus, logsumexp, softmax
     from verify import SumOver  # how a report prints a sum over a family (tex_names)
+    from verify import pinv, eigvecs, eigvals
 """
 
 import importlib
@@ -21,6 +22,7 @@ _EXPORTS = {
     **{name: (".nodes", name) for name in ("Grad", "Jacobian", "logsumexp", "scalar", "sigmoid", "softmax",
                                            "softplus")},
     "SumOver": (".texprint", "SumOver"),
+    **{name: (".linalg_nodes", name) for name in ("eigvals", "eigvecs", "pinv")},
 }
 __all__ = sorted(_EXPORTS)
 

@@ -22,6 +22,8 @@ from sympy.matrices.exceptions import NonInvertibleMatrixError
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ._errors import EvaluationError, ShapeMismatch
+from .linalg_nodes import EXACT_FUNCTIONS as EXACT_LINALG
+from .linalg_nodes import jax_functions as jax_linalg_functions
 from .nodes import Grad, Jacobian, ScalarGrad, is_scalar_variable, logsumexp, sigmoid, softmax, softplus
 
 
@@ -375,6 +377,7 @@ EXACT = Backend(
         logsumexp: lambda v: logsumexp(v).rewrite(sp.exp),
         softmax: lambda v: softmax(v).rewrite(sp.exp),
         sp.Heaviside: sp.Heaviside,
+        **EXACT_LINALG,  # pinv, eigvecs, eigvals (verify.linalg_nodes)
     },
     is_matrix=lambda v: isinstance(v, sp.MatrixBase),
 )
@@ -449,6 +452,7 @@ def _jax_backend() -> Backend:
             logsumexp: lambda v: jax.scipy.special.logsumexp(v),
             softmax: lambda v: jax.nn.softmax(v, axis=0),
             sp.Heaviside: lambda x, h0=0.5: jnp.heaviside(x, h0),
+            **jax_linalg_functions(),  # pinv, eigvecs, eigvals (verify.linalg_nodes)
         },
         is_matrix=lambda v: getattr(v, "ndim", 0) == 2,
     )

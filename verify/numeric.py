@@ -33,6 +33,7 @@ from .evaluate import evaluate, jax_backend
 from .nodes import Grad
 from .sizes import plan as size_plan
 from .sizes import checked_text, plan_rng, split_instances
+from .undefined import UNDEFINED_RATIO, finite_copy, one_sided_nonfinite
 
 
 @dataclass(frozen=True)
@@ -858,7 +859,12 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
             # the scale too: a NaN scale makes a NaN tolerance, and every comparison with NaN passes
             finite = (np.isfinite(lhs) & np.isfinite(rhs)).reshape(n_used, -1).all(axis=1) \
                 & np.isfinite(extra).reshape(n_used, -1).all(axis=1)
+            undefined_here = None  # instances with one side non-finite (verify.undefined): they fail
             if not finite.all():
+                undefined_here = one_sided_nonfinite(lhs, rhs, n_used) if np.isfinite(extra).all() else None
+                if undefined_here is not None:
+                    shown, (lhs, rhs) = (lhs, rhs), finite_copy(lhs, rhs, undefined_here)
+            if not finite.all() and undefined_here is None:
                 bad = int(np.sum(~finite))
                 return NumericResult("error", instances=total,
                                      message=f"{p.name}: non-finite values (NaN or inf) on {bad} of {n_used} "
@@ -866,6 +872,9 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
             cmp = compare_entrywise(lhs, rhs, extra, atol=claim.atol, rtol=used_rtol, kappa=used_kappa,
                                     strict=p.strict)
             ratio = cmp.ratio
+            if undefined_here is not None:
+                ratio = np.where(undefined_here, np.maximum(ratio, UNDEFINED_RATIO), ratio)
+                lhs, rhs = shown  # the counterexample shows the side that is not finite as it came out
             mismatch = ratio >= 1 if p.strict else ratio > 1
             tolerance_used = max(tolerance_used, float(np.max(ratio)))
             c = comparisons.setdefault(p.name, [0, 0, 0.0, float("nan")])

@@ -23,7 +23,9 @@ from dataclasses import replace
 
 import sympy as sp
 
-from . import crosscheck
+from sympy.matrices.exceptions import NonInvertibleMatrixError
+
+from . import crosscheck, undefined
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
                     Property, Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
@@ -131,7 +133,15 @@ def _compare_pairs(claim, statement, sizes, steps, members=None) -> SymbolicResu
             steps += [f"{label}: does not vanish.", "An exact member of the domain makes the two sides differ (below)."]
             return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps), "", counter, failed,
                                   exact_member=True)
-        a, b = evaluate(lhs, env, EXACT), evaluate(rhs, env, EXACT)
+        try:
+            a, b = evaluate(lhs, env, EXACT), evaluate(rhs, env, EXACT)
+        except NonInvertibleMatrixError:  # a side undefined on a whole component (verify.undefined)
+            found = undefined.generic_disproof(claim, sizes, label, lhs, rhs, env,
+                                               rational_envs(claim, sizes, 12, seed=2), _tex)
+            if found is None:
+                raise
+            return SymbolicResult("disproved", scope_of(claim, sizes), tuple(steps + found[0]), "", found[1],
+                                  failed, exact_member=True)
         if isinstance(rhs, sp.ZeroMatrix) or (rhs == 0 and isinstance(a, sp.MatrixBase)):
             b = sp.zeros(*a.shape)
         residual = a - b

@@ -34,6 +34,8 @@ from .numeric import NumericResult
 from .exact import SymbolicResult
 from .highprec import Unsupported, difference, has_transcendental, mp_evaluate
 from .reduce import _SliceOver, _within, exact_difference
+from .undefined import exact_undefined_text
+from sympy.matrices.exceptions import NonInvertibleMatrixError
 
 CONFIRM_SECONDS = 60.0  # generous: the report must not depend on the machine's speed
 
@@ -81,6 +83,12 @@ def confirm_exactly(claim: Claim, numeric: NumericResult, seconds: float = CONFI
     except _SliceOver:
         return replace(numeric, counterexample=replace(
             c, exact=f"not attempted to the end: exact evaluation took more than {seconds:g} CPU seconds"))
+    except NonInvertibleMatrixError:  # a side inverts an exactly singular matrix (verify.undefined)
+        found = exact_undefined_text(pair.exact[0], pair.exact[1], env)
+        if found is None:
+            return replace(numeric, counterexample=replace(c, exact="not possible: exact evaluation met a singular "
+                                                                     "matrix"))
+        return replace(numeric, counterexample=replace(c, exact=found[0], exact_confirmed=found[1]))
     except Exception as exc:  # exact evaluation is best-effort evidence, never a verdict by itself
         return replace(numeric, counterexample=replace(c, exact=f"not possible: exact evaluation raised {exc}"))
     nonzero = size > 0
