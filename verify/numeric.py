@@ -861,7 +861,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
                 & np.isfinite(extra).reshape(n_used, -1).all(axis=1)
             undefined_here = None  # instances with one side non-finite (verify.undefined): they fail
             if not finite.all():
-                undefined_here = one_sided_nonfinite(lhs, rhs, n_used) if np.isfinite(extra).all() else None
+                undefined_here = one_sided_nonfinite(lhs, rhs, n_used, p.exact) if np.isfinite(extra).all() else None
                 if undefined_here is not None:
                     shown, (lhs, rhs) = (lhs, rhs), finite_copy(lhs, rhs, undefined_here)
             if not finite.all() and undefined_here is None:

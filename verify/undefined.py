@@ -88,12 +88,26 @@ def generic_disproof(claim, sizes, label, lhs, rhs, env, rational_envs, tex):
     return None
 
 
-def one_sided_nonfinite(lhs, rhs, n: int):
-    """Per instance: whether exactly one side has a non-finite entry (None when some instance has
-    non-finite entries on both sides or only in its scale: nothing to decide there)."""
+def inverts(expr) -> bool:
+    """Whether `expr` inverts a matrix (the only way this module lets a side be undefined)."""
+    if not isinstance(expr, sp.Basic):
+        return False
+    return any(isinstance(node, sp.Inverse) or (isinstance(node, sp.MatPow) and sp.sympify(node.exp).is_negative)
+               for node in sp.preorder_traversal(expr))
+
+
+def one_sided_nonfinite(lhs, rhs, n: int, exprs=None):
+    """Per instance: whether exactly one side has a non-finite entry, and that side inverts a matrix
+    (None when some instance has non-finite entries on both sides, or on a side that inverts no
+    matrix: an overflow, say, of exp in a naive log-sum-exp, which says nothing about the claim and
+    stays an error).  `exprs` = (lhs_expr, rhs_expr); without them nothing is decided (None)."""
+    if exprs is None:
+        return None
     left = ~np.isfinite(np.asarray(lhs, dtype=float)).reshape(n, -1).all(axis=1)
     right = ~np.isfinite(np.asarray(rhs, dtype=float)).reshape(n, -1).all(axis=1)
     if np.any(left & right):
+        return None
+    if (left.any() and not inverts(exprs[0])) or (right.any() and not inverts(exprs[1])):
         return None
     return left ^ right
 

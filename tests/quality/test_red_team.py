@@ -78,12 +78,13 @@ D_SHAPE = "Shape(expected=...) is not checked on the symbolic path"
 D_FAR = "false only far out in the domain (|t| > 10): small exact and N(0, 1) instances miss it"
 D_LINE_SEARCH = "exact line search proved through phi'(eta) (no closed form): the shortcut must not overreach"
 D_SCALAR = "a plain scalar symbol (sp.Symbol) as the variable of Gradient, Grad, Jacobian and Minimiser"
+D_UNDEFINED = "a side that inverts an exactly singular matrix is undefined there: a counterexample (verify.undefined)"
 D_EXP_LOG = ("exp/log normal form (sigmoid, softplus, logsumexp, softmax rewritten in exp; exp(c u) for rational c "
              "as powers of one symbol; logs of positive factors split; exp(k log z) = z^k): must not overreach")
 GUARD = "regression guard (paths that refuted these before the fixes; they must keep doing so)"
 DEFECT_ORDER = [D_EXP_ATOMS, D_ORTHOGONAL, D_PSD_NONSYM, D_POSITIVE, D_MIN_GLOBAL, D_MIN_SCALE, D_NO_CASES,
                 D_CEILING, D_SUBFAMILY, D_ANY_RANK, D_RECT_TRACE, D_JAC_MATRIX, D_ENTRYWISE, D_NO_EXACT,
-                D_LOCAL_MIN, D_SCOPE, D_SHAPE, D_FAR, D_LINE_SEARCH, D_SCALAR, D_EXP_LOG, GUARD]
+                D_LOCAL_MIN, D_SCOPE, D_SHAPE, D_FAR, D_LINE_SEARCH, D_SCALAR, D_EXP_LOG, D_UNDEFINED, GUARD]
 
 
 @dataclass(frozen=True)
@@ -1479,6 +1480,28 @@ def _(cid):
 
 
 # =================================================================================================
+# undefined sides: a formula that inverts a singular matrix (verify/undefined.py)
+# =================================================================================================
+
+
+@case("undefined", "rank_one_outer_inverse", defect=D_UNDEFINED,
+      aims="the left side inverts x x^T, singular for n >= 2 at every member: undefined, not a NaN error")
+def _(cid):
+    return dict(title="(x x^T)^-1 x = x / (x^T x)", statement=Identity((x * x.T).inv() * x, x / scalar(x.T * x)),
+                domain={x: V()}, sizes=N2)
+
+
+@case("undefined", "normal_equations_rank_deficient", defect=D_UNDEFINED,
+      aims="(A^T A)^-1 A^T A = I for a rank-deficient A: the left side never exists")
+def _(cid):
+    # unevaluated: SymPy cancels X^-1 X to I when it builds a product, singular X or not (the load
+    # warns that such a statement is trivially true as built)
+    return dict(title="(A^T A)^-1 A^T A = I",
+                statement=Identity(sp.MatMul((A.T * A).inv(), A.T, A, evaluate=False), sp.Identity(n)),
+                domain={A: domains.rank_deficient()}, sizes=N3)
+
+
+# =================================================================================================
 # load-time guards: ill-posed claims that are (and must stay) rejected when built
 # =================================================================================================
 
@@ -1594,6 +1617,25 @@ def test_a_property_at_local_minima_of_a_function_without_any_is_an_error():
                   domain={v: V(), w: V()}, sizes=N2)
     result = check_claim(claim, instances=16, symbolic_budget=20)
     assert result.verdict == "error" and "did not converge" in result.reason, (result.verdict, result.reason)
+
+
+def test_a_side_that_overflows_without_inverting_anything_is_not_a_counterexample():
+    """verify.undefined counts a one-sided inf only where that side inverts a matrix: log(e^t e^t) = 2t
+    is true, and the float overflow of e^t e^t for t > 355 says nothing about it (an error, as before)."""
+    big = domains.interval(400.0, 500.0)
+    claim = Claim(id="redteam.undefined.overflow_is_not_undefined", title="log(e^t e^t) = 2 t", source=SOURCE,
+                  statement=Identity(sp.log(sp.Mul(sp.exp(t), sp.exp(t), evaluate=False)), 2 * t),
+                  domain={t: big})
+    result = check_claim(claim, instances=8, symbolic_budget=20)
+    assert result.verdict == "error" and "non-finite" in result.reason, (result.verdict, result.reason)
+
+
+def test_both_sides_undefined_is_not_a_counterexample():
+    claim = Claim(id="redteam.undefined.both_sides", title="(x x^T)^-1 = (x x^T)^-1 (x x^T) (x x^T)^-1",
+                  source=SOURCE, statement=Identity((x * x.T).inv(), (x * x.T).inv() * (x * x.T) * (x * x.T).inv()),
+                  domain={x: V()}, sizes=N2)
+    result = check_claim(claim, instances=8, symbolic_budget=20)
+    assert result.verdict != "refuted", (result.verdict, result.reason)
 
 
 @pytest.mark.parametrize("c", LOAD_CASES, ids=lambda c: c.id)
