@@ -173,3 +173,14 @@ def test_exact_symmetric_eigen_reconstructs_with_orthonormal_q():
 def test_both_sides_defined_is_not_refuted_by_the_undefined_rule():
     # a true claim that inverts a matrix: the undefined-side rule must leave it proved
     assert _check(inverses.inverse_product_reversal).verdict == "proved"
+
+
+def test_a_proof_at_several_sizes_names_each_of_them_in_its_scope():
+    from verify.exact import sizes_scope
+    from verify.registry import load_registry
+    from verify.symbolic import check_symbolic
+
+    assert sizes_scope([{"n": 1}, {"n": 3}]) == "entrywise at each of the sizes n = 1, 3"
+    assert sizes_scope([{"n": 1, "m": 2}, {"n": 2, "m": 3}]) == "entrywise at each of the sizes (m, n) = (2, 1), (3, 2)"
+    result = check_symbolic(load_registry().get("linear_algebra.inverse.two_sided"))
+    assert result.status == "proved" and result.scope == "entrywise at each of the sizes n = 1, 2, 3", result.scope

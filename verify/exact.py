@@ -185,6 +185,16 @@ def scope_of(claim: Claim, sizes: dict) -> str:
     return f"entrywise at sizes {sizes_text(sizes)}"
 
 
+def sizes_scope(size_list: list) -> str:
+    """The scope of a proof done at each of several size assignments: `entrywise at each of the sizes
+    (m, n) = (2, 1), (3, 2)` (one dimension: `n = 1, 2, 3`)."""
+    names = sorted(size_list[0])
+    if len(names) == 1:
+        return f"entrywise at each of the sizes {names[0]} = " + ", ".join(str(s[names[0]]) for s in size_list)
+    values = ", ".join("(" + ", ".join(str(s[k]) for k in names) + ")" for s in size_list)
+    return f"entrywise at each of the sizes ({', '.join(names)}) = {values}"
+
+
 def principal_minors(m) -> list:
     """Every principal minor of a square matrix (all are >= 0 iff it is PSD, for symmetric m)."""
     return [m.extract(list(idx), list(idx)).det() for k in range(1, m.rows + 1)

@@ -30,7 +30,7 @@ from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
                     Property, Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
 from .evaluate import EXACT, evaluate
-from .exact import (SymbolicResult, _tex, component_choices, exact_value, find_exact_counterexample,
+from .exact import (SymbolicResult, sizes_scope, _tex, component_choices, exact_value, find_exact_counterexample,
                     generic_env, provably_nonnegative, rational_envs, scope_of, symmetric_psd_proof)
 from .minimality import MINIMALITY_LEFT, minimality, subgradient_cases
 from .nodes import Grad
@@ -520,6 +520,10 @@ def check_symbolic(claim: Claim) -> SymbolicResult:
             if label and label not in labels:
                 labels.append(label)
     components = "; on every component of the domain (" + " | ".join(labels) + ")" if labels else ""
+    last = scope_of(claim, size_list[-1])
+    if len(size_list) > 1 and result.scope.startswith(last) and last != "general":
+        # proved at each size in turn: the scope names them all, not only the last one
+        result = replace(result, scope=sizes_scope(size_list) + result.scope[len(last):])
     result = replace(result, scope=result.scope + components,
                      sizes=() if result.scope.startswith("general") else tuple(_key(s) for s in size_list))
     return _within_claim_sizes(claim, result, size_list)
