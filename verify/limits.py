@@ -92,12 +92,43 @@ def _limit_at(st: Limit, env):
         if value.has(sp.Sum):
             return None, "SymPy cannot sum the series", False
         return value, "the series summed to infinity (`Sum.doit`)", False
-    value = sp.limit(_value(st.expr, env, st.var), st.var, st.point)
+    expr = _value(st.expr, env, st.var)
+    if st.point not in (sp.oo, -sp.oo):
+        found = _quotient_rule(expr, st.var, st.point)
+        if found is not None:
+            return found
+    value = sp.limit(expr, st.var, st.point)
     if value.has(sp.Limit) or value.has(sp.AccumBounds):
         return None, "SymPy's limit returned unevaluated", False
     if value in (sp.oo, -sp.oo, sp.zoo, sp.nan):
         return None, f"the limit is {value}", True
     return value, "`sympy.limit`", False
+
+
+def _quotient_rule(expr, var, point):
+    """The limit at a finite point of a smooth expression: its value there when it is defined, else
+    for a quotient num/den with both 0 there, l'Hopital's rule (num^(k)(a) / den^(k)(a) at the first
+    k <= 3 where den^(k)(a) is not 0).  None when neither applies (then `sympy.limit` is asked)."""
+    if _non_smooth(expr):
+        return None
+    num, den = sp.fraction(expr)
+    at = lambda e: e.xreplace({var: point})  # noqa: E731
+    is_zero = lambda e: e == 0 or reduce_to_zero(e, CHEAP_REDUCERS)[0]  # noqa: E731
+    if not den.has(var):
+        value = at(expr)
+        return (value, "substitution (the expression is smooth and defined at the point)", False) \
+            if not value.has(sp.nan, sp.zoo, sp.oo) else None
+    if not (is_zero(at(num)) and is_zero(at(den))):
+        return None
+    for k in range(1, 4):
+        num, den = sp.diff(num, var), sp.diff(den, var)
+        bottom = at(den)
+        if bottom.is_number and bottom != 0:
+            return (at(num) / bottom, f"l'Hopital's rule ({k} derivative{'s' if k > 1 else ''} of a smooth "
+                                      "numerator and denominator, both 0 at the point)", False)
+        if not is_zero(at(num)):
+            return None
+    return None
 
 
 def check_limit_symbolic(claim: Claim, st: Limit, sizes: dict, steps: list, members=None) -> SymbolicResult:

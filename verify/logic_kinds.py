@@ -227,3 +227,41 @@ def condition_problem(statement: Exists) -> str:
         return (f"the Exists condition {c!r} is not a relation; give sp.Eq, sp.Ne, sp.Lt, sp.Le, sp.Gt, sp.Ge "
                 "(or Identity(lhs, rhs) for matrices)")
     return ""
+
+
+_REL_TEX = {"=": "=", "!=": r"\neq", "<": "<", "<=": r"\le", ">": ">", ">=": r"\ge"}
+
+
+def statement_tex(st, t, inner) -> str:
+    """LaTeX body of a statement of these kinds: `t(expr)` prints an expression, `inner(statement)`
+    a statement of another kind (the report's printer, verify.texprint)."""
+    from .claim import Identity
+
+    def text(words: str) -> str:
+        return r"\text{%s}" % words.replace("\\", "").replace("{", "(").replace("}", ")").replace("_", r"\_")
+
+    if isinstance(st, Implies):
+        premise = text(st.premise) if st.premise else r"\text{(premise: the domains given)}"
+        return r"%s \;\Rightarrow\; %s" % (premise, r",\quad ".join(inner(p) for p in st.parts))
+    if isinstance(st, Equivalence):
+        lines = [r"&\text{(%d)}\;\; %s" % (i, statement_tex(d, t, inner)) for i, d in enumerate(st.directions, 1)]
+        return r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"
+    if isinstance(st, Exists):
+        names = ", ".join(t(k) for k in st.witness)
+        rows = []
+        for c in st.conditions:
+            if isinstance(c, Identity):
+                op, lhs, rhs = "=", c.lhs, c.rhs
+            else:
+                op, lhs, rhs = RELATIONS[type(c)][0], c.lhs, c.rhs
+            rows.append(r"&%s %s %s" % (t(lhs), _REL_TEX[op], t(rhs)))
+        witness = r",\; ".join(r"%s = %s" % (t(k), t(v)) for k, v in st.witness.items())
+        return (r"\exists\, %s:\quad \begin{aligned} " % names + r" \\ ".join(rows) + r" \end{aligned}"
+                + r"\qquad \text{witness: } %s" % witness)
+    if isinstance(st, Limit):
+        return r"\lim_{%s \to %s} %s = %s" % (t(st.var), t(st.point), t(st.expr), t(st.claimed))
+    if isinstance(st, Order):
+        step = t(st.var) if st.point == 0 else r"(%s - %s)" % (t(st.var), t(st.point))
+        return r"%s = O\!\left(%s^{%d}\right) \text{ as } %s \to %s" % (t(st.error), step, st.order, t(st.var),
+                                                                       t(st.point))
+    raise TypeError(f"not a statement of verify.logic_kinds: {st!r}")
