@@ -88,8 +88,8 @@ def _limit_at(st: Limit, env):
             convergent = sums[0].is_convergent()
             if convergent is sp.false or convergent is False:
                 return None, "the series diverges there (SymPy's convergence tests)", True
-        value = series.doit()
-        if value.has(sp.Sum):
+        value = _resolve_piecewise(series.doit())
+        if value.has(sp.Sum) or value.has(sp.Piecewise):
             return None, "SymPy cannot sum the series", False
         return value, "the series summed to infinity (`Sum.doit`)", False
     expr = _value(st.expr, env, st.var)
@@ -103,6 +103,47 @@ def _limit_at(st: Limit, env):
     if value in (sp.oo, -sp.oo, sp.zoo, sp.nan):
         return None, f"the limit is {value}", True
     return value, "`sympy.limit`", False
+
+
+def _decided(condition):
+    """True / False / None: a condition of a Piecewise decided from its symbols' assumptions
+    (`Abs(e) <= c` is read as `-c <= e <= c`; each difference is brought over one denominator)."""
+    if condition in (sp.true, sp.false):
+        return bool(condition)
+    if isinstance(condition, (sp.And, sp.Or)):
+        parts = [_decided(c) for c in condition.args]
+        if isinstance(condition, sp.And):
+            return False if False in parts else (None if None in parts else True)
+        return True if True in parts else (None if None in parts else False)
+    if isinstance(condition, sp.Ne):
+        d = sp.factor(sp.together(condition.lhs - condition.rhs))
+        return True if d.is_nonzero else (False if d.is_zero else None)
+    if isinstance(condition, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan)):
+        small, big = (condition.lhs, condition.rhs) if isinstance(condition, (sp.LessThan, sp.StrictLessThan)) \
+            else (condition.rhs, condition.lhs)
+        strict = isinstance(condition, (sp.StrictLessThan, sp.StrictGreaterThan))
+        if isinstance(small, sp.Abs):  # |e| <= c  <=>  e <= c and -e <= c
+            rel = sp.StrictLessThan if strict else sp.LessThan
+            return _decided(sp.And(rel(small.args[0], big, evaluate=False), rel(-small.args[0], big, evaluate=False)))
+        d = sp.factor(sp.together(big - small))
+        holds = d.is_positive if strict else d.is_nonnegative
+        fails = d.is_nonpositive if strict else d.is_negative
+        return True if holds else (False if fails else None)
+    return None
+
+
+def _resolve_piecewise(value):
+    """A Piecewise whose conditions the assumptions decide, replaced by the piece that applies."""
+    if not isinstance(value, sp.Piecewise):
+        return value.replace(lambda e: isinstance(e, sp.Piecewise), _resolve_piecewise) \
+            if value.has(sp.Piecewise) else value
+    for piece, condition in value.args:
+        decided = _decided(condition)
+        if decided is None:
+            return value
+        if decided:
+            return _resolve_piecewise(piece)
+    return value
 
 
 def _quotient_rule(expr, var, point):
