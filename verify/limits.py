@@ -122,9 +122,17 @@ def _decided(condition):
         small, big = (condition.lhs, condition.rhs) if isinstance(condition, (sp.LessThan, sp.StrictLessThan)) \
             else (condition.rhs, condition.lhs)
         strict = isinstance(condition, (sp.StrictLessThan, sp.StrictGreaterThan))
-        if isinstance(small, sp.Abs):  # |e| <= c  <=>  e <= c and -e <= c
-            rel = sp.StrictLessThan if strict else sp.LessThan
-            return _decided(sp.And(rel(small.args[0], big, evaluate=False), rel(-small.args[0], big, evaluate=False)))
+        absolute = list(small.atoms(sp.Abs))
+        if len(absolute) == 1:  # alpha |e| + beta <= c with alpha >= 0  <=>  both signs of e
+            slot = sp.Dummy("abs")
+            linear = small.xreplace({absolute[0]: slot})
+            alpha, beta = sp.diff(linear, slot), linear.xreplace({slot: 0})
+            if sp.simplify(linear - alpha * slot - beta) == 0 and not alpha.has(slot) \
+                    and sp.factor(sp.together(alpha)).is_nonnegative:
+                rel = sp.StrictLessThan if strict else sp.LessThan
+                e = absolute[0].args[0]
+                return _decided(sp.And(rel(alpha * e + beta, big, evaluate=False),
+                                       rel(-alpha * e + beta, big, evaluate=False)))
         d = sp.factor(sp.together(big - small))
         holds = d.is_positive if strict else d.is_nonnegative
         fails = d.is_nonpositive if strict else d.is_negative
