@@ -34,7 +34,7 @@ from ._errors import (
     user_frames,
 )
 from .domains import Domain
-from .logic_kinds import LOGIC_KINDS, Equivalence, Exists, Implies, Limit, Order, statement_problem
+from .logic_kinds import LOGIC_KINDS, Equivalence, Implies, statement_problem
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, ScalarGrad, is_scalar_variable
 from .trivial import trivially_true, warning_text
 
