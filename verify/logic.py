@@ -102,7 +102,7 @@ def check_directions_numeric(claim: Claim, seed: int, instances: int, check_nume
         if r.status == "failed":
             r = confirm_exactly(sub, r)
         results.append((label, sub, r))
-    comps, notes, sizes, per = [], [], [], []
+    comps, notes, sizes = [], [], []
     counter, failed = None, False
     for label, sub, r in results:
         comps += [Comparison(f"{label}: {c.name}", c.instances, c.mismatched, c.max_abs, c.max_rel)
