@@ -34,6 +34,7 @@ from ._errors import (
     user_frames,
 )
 from .domains import Domain
+from .logic_kinds import LOGIC_KINDS, Equivalence, Implies, statement_problem
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, ScalarGrad, is_scalar_variable
 from .texprint import SumOver
 from .trivial import trivially_true, warning_text
@@ -159,7 +160,7 @@ class Shape:
     kind = "shape"
 
 
-STATEMENT_KINDS = (Identity, Gradient, Derivation, Minimiser, Expectation, Property, Algorithmic, Shape)
+STATEMENT_KINDS = (Identity, Gradient, Derivation, Minimiser, Expectation, Property, Algorithmic, Shape) + LOGIC_KINDS
 
 
 def sides(statement) -> list:
@@ -182,6 +183,8 @@ def sides(statement) -> list:
         return [statement.cost, statement.state, statement.update]
     if isinstance(statement, Shape):
         return [statement.expr]
+    if isinstance(statement, LOGIC_KINDS):  # verify.logic_kinds
+        return statement.sides()
     raise TypeError(f"not a statement: {statement!r}")
 
 
@@ -429,12 +432,17 @@ def free_symbols(statement) -> set:
     """Free symbols of a statement: bound variables of sums, lambdas and `Grad(..., at=...)`
     are excluded; matrix symbols are reported as themselves, not through their entries."""
     found: set = set()
+    if isinstance(statement, (Implies, Equivalence)):  # each part binds its own variables
+        parts = statement.parts if isinstance(statement, Implies) else statement.directions
+        return set().union(*(free_symbols(p) for p in parts))
     for expr in sides(statement):
         _collect(sp.sympify(expr, strict=True) if not isinstance(expr, sp.Basic) else expr, set(), found)
     if isinstance(statement, Algorithmic):
         found.discard(statement.step)
     if isinstance(statement, Minimiser):  # the variable minimised over is bound, like an integration variable
         found.discard(statement.wrt)
+    for var in getattr(statement, "bound", ()):  # a witness, a limit's or an order's variable
+        found.discard(var)
     return found
 
 
@@ -984,6 +992,8 @@ def validate(claim: Claim) -> None:
         problem = _expected_shape_problem(claim, statement.expected)
         if problem:
             raise claim.fail(problem)
+    if isinstance(statement, LOGIC_KINDS) and statement_problem(statement):  # verify.logic_kinds
+        raise claim.fail(statement_problem(statement))
     problem = _derivative_problem(claim, statement)
     if problem:
         raise claim.fail(problem)

@@ -40,6 +40,7 @@ from ._errors import ClaimDefinitionWarning
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
                     Property, Shape, free_symbols)
 from .domains import positive
+from .logic_kinds import Equivalence, Exists, Implies, Limit, Order
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, sigmoid
 
 OPERATORS = ("flip_sign", "scale_2", "scale_half", "drop_transpose", "add_transpose", "swap_product",
@@ -66,7 +67,10 @@ NEIGHBOUR = {sigmoid: sp.tanh, sp.tanh: sigmoid, sp.exp: sp.log, sp.log: sp.exp,
 # split, not part of the claim; neither is mutated.
 FIELDS = {Identity: ("lhs", "rhs"), Gradient: ("f", "claimed"), Derivation: ("steps",),
           Minimiser: ("f", "point", "reference"), Expectation: ("probs", "values", "equals"),
-          Property: ("expr",), Algorithmic: ("cost", "update", "step_rule"), Shape: ("expr",)}
+          Property: ("expr",), Algorithmic: ("cost", "update", "step_rule"), Shape: ("expr",),
+          # verify.logic_kinds: a limit's expression and value, an order's error, a witness's conditions
+          Limit: ("expr", "claimed"), Order: ("error",), Exists: ("witness", "conditions"),
+          Implies: (), Equivalence: ()}  # the directions' statements are not mutated (yet)
 
 # Leaves whose arguments are names and dimensions, not sub-expressions.
 _OPAQUE = (sp.MatrixSymbol, sp.Identity, sp.ZeroMatrix, sp.OneMatrix, sp.Symbol, sp.Dummy, sp.Number,
@@ -349,16 +353,32 @@ def fields(statement) -> list[tuple[str, Any]]:
     out = []
     for name in FIELDS[type(statement)]:
         value = getattr(statement, name)
-        if isinstance(value, tuple):
+        if isinstance(statement, Exists) and name == "conditions":  # each side of each relation
+            for i, c in enumerate(value):
+                out += [(f"{name}[{i}].lhs", c.lhs), (f"{name}[{i}].rhs", c.rhs)]
+        elif isinstance(value, tuple):
             out.extend((f"{name}[{i}]", v) for i, v in enumerate(value) if isinstance(v, sp.Basic))
+        elif isinstance(value, dict):  # an Exists witness: {symbol: value}
+            out.extend((f"{name}[{k.name}]", sp.sympify(v, strict=True)) for k, v in value.items())
         elif isinstance(value, sp.Basic):
             out.append((name, value))
     return out
 
 
 def with_field(statement, label: str, new):
+    if label.endswith((".lhs", ".rhs")):  # a side of an Exists condition
+        index, side = int(label[label.index("[") + 1:label.index("]")]), label[-3:]
+        values = list(statement.conditions)
+        c = values[index]
+        sides = {"lhs": c.lhs, "rhs": c.rhs, side: new}
+        values[index] = (dataclasses.replace(c, **sides) if isinstance(c, Identity)
+                         else type(c)(sides["lhs"], sides["rhs"], evaluate=False))
+        return dataclasses.replace(statement, conditions=tuple(values))
     if "[" in label:
         name, index = label[:-1].split("[")
+        if isinstance(getattr(statement, name), dict):
+            values = {k: (new if k.name == index else v) for k, v in getattr(statement, name).items()}
+            return dataclasses.replace(statement, **{name: values})
         values = list(getattr(statement, name))
         values[int(index)] = new
         return dataclasses.replace(statement, **{name: tuple(values)})

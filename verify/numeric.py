@@ -30,6 +30,9 @@ from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Ident
 from .conditioning import (KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, rounding_floor,
                            tolerance_text)
 from .evaluate import evaluate, jax_backend
+from .limits import limit_pairs, order_pairs
+from .logic import check_directions_numeric, exists_pairs
+from .logic_kinds import Equivalence, Exists, Implies, Limit, Order
 from .nodes import Grad
 from .sizes import plan as size_plan
 from .sizes import checked_text, plan_rng, split_instances
@@ -331,6 +334,12 @@ def pairs_for(statement, claim: Claim, sizes: dict, key) -> tuple[list[Pair], li
 
         notes.append("shape claims are checked by evaluating the formula at every sampled size")
         return [Pair("formula evaluates", shape_pair)], notes
+    if isinstance(statement, Exists):  # verify.logic
+        return exists_pairs(statement, notes, _ev, _as_array), notes
+    if isinstance(statement, Limit):  # verify.limits
+        return limit_pairs(statement, notes, _ev, _as_array), notes
+    if isinstance(statement, Order):
+        return order_pairs(statement, notes, _ev, _as_array), notes
     raise TypeError(f"unknown statement {statement!r}")
 
 
@@ -737,6 +746,8 @@ def _batched(sampler, check_one, *, eager: bool):
 def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> NumericResult:
     """Run every comparison of `claim` on about `instances` random instances, spread over the size
     assignments of `verify.sizes.plan` (at least `verify.sizes.MIN_PER_SIZE` at each)."""
+    if isinstance(claim.statement, (Implies, Equivalence)):  # each direction as a claim (verify.logic)
+        return check_directions_numeric(claim, seed, instances, check_numeric)
     import jax
     import jax.numpy as jnp
 

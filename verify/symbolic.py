@@ -30,6 +30,9 @@ from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
                     Property, Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
 from .evaluate import EXACT, evaluate
+from .limits import check_limit_symbolic, check_order_symbolic
+from .logic import check_directions_symbolic, check_exists_symbolic
+from .logic_kinds import Equivalence, Exists, Implies, Limit, Order
 from .exact import (SymbolicResult, sizes_scope, _tex, component_choices, exact_value, find_exact_counterexample,
                     generic_env, provably_nonnegative, rational_envs, scope_of, symmetric_psd_proof)
 from .minimality import MINIMALITY_LEFT, minimality, subgradient_cases
@@ -477,6 +480,12 @@ def _decide(claim: Claim, statement, sizes: dict, steps: list, all_sizes: bool, 
         return _algorithmic(claim, statement, sizes, steps, members)
     if isinstance(statement, Shape):
         return _shape_claim(claim, statement, sizes, steps, all_sizes, members)
+    if isinstance(statement, Exists):  # verify.logic
+        return check_exists_symbolic(claim, statement, sizes, steps, members)
+    if isinstance(statement, Limit):  # verify.limits
+        return check_limit_symbolic(claim, statement, sizes, steps, members)
+    if isinstance(statement, Order):
+        return check_order_symbolic(claim, statement, sizes, steps, members)
     return _compare_pairs(claim, statement, sizes, steps, members)
 
 
@@ -492,6 +501,8 @@ def _key(sizes: dict) -> tuple:
 
 def check_symbolic(claim: Claim) -> SymbolicResult:
     """Decide `claim` with SymPy at its symbolic sizes: proved, disproved or undecided (with a reason)."""
+    if isinstance(claim.statement, (Implies, Equivalence)):  # each direction as a claim (verify.logic)
+        return check_directions_symbolic(claim, check_symbolic)
     steps, bad_sizes, all_sizes = check_shapes(claim)
     if bad_sizes is not None:
         result = SymbolicResult("disproved", "ill-formed", tuple(steps),

@@ -1062,6 +1062,8 @@ def printer_for(st, names: Mapping | None = None) -> ClaimLatexPrinter:
 def statement_latex(st, names: Mapping | None = None) -> StatementTeX:
     """LaTeX of a statement (one of verify.claim's kinds) with its where lines."""
     from .claim import Algorithmic, Derivation, Expectation, Gradient, Identity, Minimiser, Property, Shape
+    from .logic_kinds import LOGIC_KINDS
+    from .logic_kinds import statement_tex as logic_statement_tex
 
     p = printer_for(st, names)
 
@@ -1100,6 +1102,8 @@ def statement_latex(st, names: Mapping | None = None) -> StatementTeX:
     elif isinstance(st, Shape):
         body = t(st.expr) + (r" \in \mathbb{R}^{%s \times %s}" % tuple(t(d) for d in st.expected)
                              if st.expected else "")
+    elif isinstance(st, LOGIC_KINDS):  # implications, existence, limits, orders: verify.logic_kinds
+        body = logic_statement_tex(st, t, lambda part: statement_latex(part, names).display)
     else:
         body = str(st)
     where, done = [], 0

@@ -49,6 +49,7 @@ import sympy as sp
 from verify import (Algorithmic, Claim, ClaimDefinitionError, Derivation, Expectation, Grad, Gradient, Identity,
                     Jacobian, Minimiser, Property, Shape, domains, logsumexp, scalar, sigmoid, softmax as softmax_node,
                     softplus)
+from verify.logic_kinds import Equivalence, Exists, Implies, Limit, Order, rounds_to
 from verify.runner import check_claim, run_claims
 
 SOURCE = "tests/quality (red team)"
@@ -1524,6 +1525,91 @@ def _(cid):
 # =================================================================================================
 # the run
 # =================================================================================================
+
+
+# --- implications, witnesses, limits and orders (verify.logic_kinds) -----------------------------
+
+D_LOGIC = "implications, witnesses, limits and orders (verify.logic_kinds): each direction, exactly where it can"
+DEFECT_ORDER.insert(DEFECT_ORDER.index(GUARD), D_LOGIC)
+
+
+@case("logic", "one_directional_equivalence", defect=D_LOGIC,
+      aims="each direction on its own premise's members: PSD => symmetric holds, symmetric => PSD does not")
+def _(cid):
+    return dict(title="A is symmetric iff A is PSD", domain={A: domains.symmetric()}, sizes=N2,
+                statement=Equivalence(directions=(
+                    Implies(Identity(A, A.T), given={A: domains.psd()}, premise="A is PSD"),
+                    Implies(Property(A, "psd"), given={A: domains.symmetric()}, premise="A is symmetric"))))
+
+
+def _quartic(v):
+    return v**4 - 3 * v**2 + v
+
+
+@case("logic", "witness_off_by_rounding", defect=D_LOGIC,
+      aims="an exact witness: the printed 1.1309 is near the stationary point but f' is not 0 there")
+def _(cid):
+    w = sp.Symbol("w", real=True)
+    return dict(title="f'(1.1309) = 0 for f = u^4 - 3u^2 + u", domain={},
+                statement=Exists(witness={w: sp.Rational(11309, 10000)}, conditions=(sp.Eq(Grad(_quartic(u), u, at=w), 0),)))
+
+
+@case("logic", "worked_example_wrong_digit", defect=D_LOGIC,
+      aims="rounds_to: the exact value of the right minimum is -1.0700..., not -1.071")
+def _(cid):
+    w = sp.Symbol("w", real=True)
+    root = sp.CRootOf(sp.Poly(4 * u**3 - 6 * u + 1, u), 2)
+    return dict(title="f at the right local minimum is about -1.071", domain={},
+                statement=Exists(witness={w: root}, conditions=rounds_to(_quartic(w), "-1.071")))
+
+
+@case("logic", "wrong_witness_for_every_member", defect=D_LOGIC,
+      aims="a witness that is an expression of the claim's symbols: x = A^T b solves A x = b only for orthogonal A")
+def _(cid):
+    xw = sp.MatrixSymbol("xw", n, 1)
+    return dict(title="A x = b has the solution x = A^T b", sizes=N2,
+                statement=Exists(witness={xw: A.T * x}, conditions=(Identity(A * xw, x),)),
+                domain={A: domains.full_column_rank(), x: V()})
+
+
+@case("limits", "wrong_limit", defect=D_LOGIC,
+      aims="Limit: the p-norm of (a, b) tends to max(|a|, |b|), not |a| + |b| (the 1-norm)")
+def _(cid):
+    return dict(title="lim_{p -> oo} (|a|^p + |b|^p)^(1/p) = |a| + |b|", domain={a_: domains.real(), b_: domains.real()},
+                statement=Limit((sp.Abs(a_) ** p + sp.Abs(b_) ** p) ** (1 / p), p, sp.oo, sp.Abs(a_) + sp.Abs(b_)))
+
+
+@case("limits", "wrong_difference_quotient", defect=D_LOGIC,
+      aims="Limit at a finite point (l'Hopital route): (exp(a t) - 1)/t tends to a, not 2a")
+def _(cid):
+    return dict(title="lim_{h -> 0} (exp(a h) - 1)/h = 2a", domain={a_: domains.real()},
+                statement=Limit((sp.exp(a_ * h) - 1) / h, h, 0, 2 * a_))
+
+
+@case("limits", "divergent_series", defect=D_LOGIC,
+      aims="Limit of partial sums: the geometric series in t diverges for t >= 1")
+def _(cid):
+    k_, N_ = sp.Symbol("k", integer=True, positive=True), sp.Symbol("N", integer=True, positive=True)
+    return dict(title="sum_k t^k = 1/(1 - t) for t in (0, 2)", domain={t: domains.interval(0.1, 1.9)},
+                statement=Limit(sp.Sum(t**k_, (k_, 0, N_)), N_, sp.oo, 1 / (1 - t)))
+
+
+@case("limits", "wrong_order", defect=D_LOGIC,
+      aims="Order: sin(a h) - a h is O(h^3), not O(h^4); the log-log slope is 3 and the h^3 coefficient is not 0")
+def _(cid):
+    return dict(title="sin(a h) - a h = O(h^4)", domain={a_: domains.real()},
+                statement=Order(sp.sin(a_ * h) - a_ * h, h, 4))
+
+
+@case("limits", "quadratic_model_order_too_high", defect=D_LOGIC,
+      aims="Order with derivative nodes: the error of a second-order Taylor model is O(h^3), claimed O(h^4)")
+def _(cid):
+    f = a_ * sp.sin(b_ * u)
+    model = f.subs(u, t) + h * Grad(f, u, at=t) + h**2 / 2 * Grad(Grad(f, u), u, at=t)
+    return dict(title="f(t + h) - (f + h f' + h^2 f''/2) = O(h^4)", domain={a_: domains.real(), b_: domains.real(),
+                                                                          t: domains.real()},
+                statement=Order(f.subs(u, t + h) - model, h, 4))
+
 
 RUN_CASES = [c for c in CASES if c.rejects is None]
 LOAD_CASES = [c for c in CASES if c.rejects is not None]
