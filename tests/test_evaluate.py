@@ -122,3 +122,21 @@ def test_hadamard_power_is_elementwise_on_both_backends():
     assert isinstance(square, sp.HadamardPower)
     assert evaluate(square, {"v": sp.ImmutableMatrix([[2], [-3]])}, EXACT) == sp.ImmutableMatrix([[4], [9]])
     assert jnp.allclose(evaluate(square, {"v": jnp.array([[2.0], [-3.0]])}, jax_backend()), jnp.array([[4.0], [9.0]]))
+
+
+def test_an_entry_out_of_range_is_ill_formed_on_every_backend():
+    """JAX clamps an index out of range (x^T[1, 0] would read x^T[0, 0]): a mutant or a builder that
+    indexes past a matrix would be checked as another formula.  Both backends refuse it alike."""
+    import jax.numpy as jnp
+    from sympy.matrices.expressions.matexpr import MatrixElement
+
+    from verify._errors import ShapeMismatch
+    from verify.evaluate import EXACT, evaluate, jax_backend
+
+    k = sp.Symbol("k", integer=True, positive=True)
+    col = sp.MatrixSymbol("col", k, 1)
+    past = sp.Basic.__new__(MatrixElement, col.T, sp.Integer(1), sp.Integer(0))  # SymPy's constructor refuses it
+    for backend, value in ((jax_backend(), jnp.arange(1.0, 4.0).reshape(3, 1)), (EXACT, sp.Matrix([1, 2, 3]))):
+        with pytest.raises(ShapeMismatch, match=r"entry \(1, 0\) of col\.T, which is 1 x 3 here"):
+            evaluate(past, {"col": value, "k": 3}, backend)
+        assert evaluate(col[2, 0], {"col": value, "k": 3}, backend) == 3

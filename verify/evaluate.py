@@ -96,7 +96,13 @@ def _evaluate(expr, env: Mapping[str, Any], be: Backend):
             return base ** int(expr.exp)
         return base ** ev(expr.exp)
     if isinstance(expr, MatrixElement):
-        return be.entry(ev(expr.parent), _dim(expr.i, env), _dim(expr.j, env))
+        parent, i, j = ev(expr.parent), _dim(expr.i, env), _dim(expr.j, env)
+        rows, cols = _shape(parent) if len(_shape(parent)) == 2 else (1, 1)
+        if not (0 <= int(i) < rows and 0 <= int(j) < cols):
+            # JAX clamps an index out of range to the last row or column: the entry of another
+            # formula would be checked.  Every backend refuses it alike.
+            raise ShapeMismatch(f"entry ({int(i)}, {int(j)}) of {expr.parent}, which is {rows} x {cols} here")
+        return be.entry(parent, i, j)
     if isinstance(expr, ElementwiseApplyFunction):
         lam = expr.function
         (var,) = lam.variables
