@@ -813,7 +813,8 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
                 if sum(int(np.sum(~b[3].astype(bool))) for b in batches) >= per:
                     break
             searched = 0
-            if searchable(statement):  # instances a violation search chose (verify.search), after the random ones
+            if searchable(statement) and index == costly_at:  # a search, like the other costly checks: at the
+                # largest assignment only; its instances come after the random ones
                 batches.append(jax.tree_util.tree_map(np.asarray, _batched(
                     search_sampler(claim, statement, sizes), check_one, eager=False)(search_keys(k))))
                 searched = SEARCH_STARTS

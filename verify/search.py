@@ -56,7 +56,7 @@ def describe(statement) -> str:
         what = "the smallest eigenvalue of the symmetric part over its tolerance"
     else:
         what = "the smallest entry over its tolerance"
-    return (f"violation search: {SEARCH_STARTS} starts (raw normals scaled by "
+    return (f"violation search (at the largest size assignment): {SEARCH_STARTS} starts (raw normals scaled by "
             f"{', '.join(f'{s:g}' for s in START_SCALES)}), {steps} steps of normalised gradient descent on "
             f"{what}, through each domain's transform; a start that reaches a violation contributes that point, "
             "any other its starting draw")
