@@ -12,7 +12,8 @@ path therefore adds `SEARCH_STARTS` searched instances at each size assignment:
    counts as a violation;
 3. `SEARCH_STEPS` steps of normalised gradient descent on the raw normals, pushed through each
    domain's `transform` (JAX autodiff), so every point visited is a member of the domain;
-   step k has length `STEP / sqrt(k + 1)` in raw units, and the raw numbers stay within
+   step k has length `STEP * scale / sqrt(k + 1)` in raw units (a start drawn at scale 10 explores
+   at that scale), and the raw numbers stay within
    +-`RAW_CLAMP`; the lowest finite objective seen is kept;
 4. a start whose best point is a violation (objective < -1) contributes that point; any other
    contributes its starting draw (an extra random instance): a true claim is never judged on
@@ -39,7 +40,7 @@ SEARCH_STEPS = 40
 LOCAL_MIN_STEPS = 12  # fewer steps when each evaluation finds a local minimiser (60 Newton steps)
 START_SCALES = (1.0, 1.0, 1.0, 1.0, 3.0, 3.0, 10.0, 10.0)
 STEP = 1.0
-RAW_CLAMP = 60.0
+RAW_CLAMP = 100.0
 SEARCH_SALT = 1 << 21
 
 
@@ -138,7 +139,7 @@ def search_sampler(claim, statement, sizes: dict):
             better = jnp.isfinite(v) & (v < best_value)
             best = jax.tree_util.tree_map(lambda b, r: jnp.where(better, r, b), best, raws)
             best_value = jnp.where(better, v, best_value)
-            length = STEP / jnp.sqrt(k + 1.0) / jnp.maximum(norm, 1e-300)
+            length = STEP * scale / jnp.sqrt(k + 1.0) / jnp.maximum(norm, 1e-300)
             raws = jax.tree_util.tree_map(lambda r, d: jnp.clip(r - length * d, -RAW_CLAMP, RAW_CLAMP), raws, g)
             return raws, best, best_value
 
