@@ -23,8 +23,8 @@ def moments(x_values, y_values):
     px, py = P * sp.OneMatrix(L, 1), P.T * sp.OneMatrix(K, 1)
     mx, my = scalar(px.T * x_values), scalar(py.T * y_values)
     cov = scalar(x_values.T * P * y_values) - mx * my
-    var_x = scalar(px.T * sp.HadamardProduct(x_values, x_values)) - mx**2
-    var_y = scalar(py.T * sp.HadamardProduct(y_values, y_values)) - my**2
+    var_x = scalar(x_values.T * sp.DiagMatrix(px) * x_values) - mx**2  # E[X^2] - E[X]^2
+    var_y = scalar(y_values.T * sp.DiagMatrix(py) * y_values) - my**2
     return cov, var_x, var_y
 
 
