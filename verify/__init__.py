@@ -17,7 +17,6 @@ _EXPORTS = {
     "SelectorError": ("._errors", "SelectorError"),
     **{name: (".claim", name) for name in ("Algorithmic", "Claim", "Derivation", "Expectation", "Gradient",
                                            "Identity", "Inequality", "Minimiser", "Property", "Shape")},
-    "rank": (".rank", "rank"),
     **{name: (".nodes", name) for name in ("Grad", "Jacobian", "logsumexp", "scalar", "sigmoid", "softmax",
                                            "softplus")},
 }
