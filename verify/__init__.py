@@ -3,7 +3,7 @@
 Public API (re-exports only)::
 
     from verify import Claim, Identity, Gradient, Derivation, Minimiser, Expectation
-    from verify import Property, Algorithmic, Shape, Grad, Jacobian, scalar, domains
+    from verify import Property, Inequality, Algorithmic, Shape, Grad, Jacobian, scalar, domains
     from verify import sigmoid, softplus, logsumexp, softmax
     from verify import SumOver  # how a report prints a sum over a family (tex_names)
     from verify import pinv, eigvecs, eigvals
@@ -18,7 +18,7 @@ _EXPORTS = {
     "ClaimDefinitionError": ("._errors", "ClaimDefinitionError"),
     "SelectorError": ("._errors", "SelectorError"),
     **{name: (".claim", name) for name in ("Algorithmic", "Claim", "Derivation", "Expectation", "Gradient",
-                                           "Identity", "Minimiser", "Property", "Shape")},
+                                           "Identity", "Inequality", "Minimiser", "Property", "Shape")},
     **{name: (".nodes", name) for name in ("Grad", "Jacobian", "logsumexp", "scalar", "sigmoid", "softmax",
                                            "softplus")},
     "SumOver": (".texprint", "SumOver"),

@@ -129,6 +129,19 @@ class Property:
 
 
 @dataclass(frozen=True)
+class Inequality:
+    """`lhs <relation> rhs` for every member of the domain, `relation` one of `<=`, `<`, `>=`, `>`;
+    scalars, or matrices of one shape compared entry by entry.  Decided by `verify.inequality`
+    (SymPy shows the slack has the required sign) and searched for a violation numerically
+    (`verify.search`: the slack minimised over each domain's raw draws)."""
+
+    lhs: Any
+    rhs: Any
+    relation: str = "<="
+    kind = "inequality"
+
+
+@dataclass(frozen=True)
 class Algorithmic:
     """A fact about an update rule, checked by running it.
 
@@ -160,7 +173,8 @@ class Shape:
     kind = "shape"
 
 
-STATEMENT_KINDS = (Identity, Gradient, Derivation, Minimiser, Expectation, Property, Algorithmic, Shape) + LOGIC_KINDS
+STATEMENT_KINDS = (Identity, Gradient, Derivation, Minimiser, Expectation, Property, Algorithmic, Shape,
+                   Inequality) + LOGIC_KINDS
 
 
 def sides(statement) -> list:
@@ -185,6 +199,8 @@ def sides(statement) -> list:
         return [statement.expr]
     if isinstance(statement, LOGIC_KINDS):  # verify.logic_kinds
         return statement.sides()
+    if isinstance(statement, Inequality):
+        return [statement.lhs, statement.rhs]
     raise TypeError(f"not a statement: {statement!r}")
 
 
@@ -199,6 +215,7 @@ ID_MAX_LENGTH = 120  # + '.md' stays far below the 255-byte file-name limit
 _DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 EXPECT = ("holds", "fails")
 RELATIONS = ("psd", "nonnegative", "positive")
+INEQUALITY_RELATIONS = ("<=", "<", ">=", ">")
 
 # Tolerances.  A claim may tighten them freely; loosening them past the ceilings needs a
 # `tolerance_reason` (shown in the report), and nothing may loosen them past the limits: a
@@ -984,6 +1001,9 @@ def validate(claim: Claim) -> None:
                              "(sp.Symbol, sp.MatrixSymbol): dlverify never parses text into code")
     if isinstance(statement, Property) and statement.relation not in RELATIONS:
         raise claim.fail(f"Property relation={statement.relation!r}; use one of {RELATIONS}")
+    if isinstance(statement, Inequality) and statement.relation not in INEQUALITY_RELATIONS:
+        raise claim.fail(f"Inequality relation={statement.relation!r}; use one of {INEQUALITY_RELATIONS} "
+                         "(for psd / nonnegative / positive of one expression, use Property)")
     if isinstance(statement, Minimiser) and not statement.smooth and not statement.cases:
         raise claim.fail("Minimiser(smooth=False) has no cases: its subgradient condition is checked case by case, "
                          "so it would be checked nowhere and only convexity would be shown; give "

@@ -37,14 +37,14 @@ from sympy.matrices.common import ShapeError
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from ._errors import ClaimDefinitionWarning
-from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
+from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Inequality, Minimiser,
                     Property, Shape, free_symbols)
 from .domains import positive
 from .logic_kinds import Equivalence, Exists, Implies, Limit, Order
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, sigmoid
 
 OPERATORS = ("flip_sign", "scale_2", "scale_half", "drop_transpose", "add_transpose", "swap_product",
-             "exponent", "swap_symbols", "drop_term", "neighbour_function")
+             "exponent", "swap_symbols", "drop_term", "neighbour_function", "reverse_relation")
 
 OPERATOR_TEXT = {
     "flip_sign": "negate a term, a side or a function argument",
@@ -57,7 +57,10 @@ OPERATOR_TEXT = {
     "swap_symbols": "swap two symbols of the same domain and shape in one expression",
     "drop_term": "drop one term of a sum",
     "neighbour_function": "replace a function by its neighbour (sigmoid/tanh, log/exp, sin/cos, Max/Min)",
+    "reverse_relation": "reverse an inequality (<= becomes >=, < becomes >)",
 }
+
+REVERSED_RELATION = {"<=": ">=", ">=": "<=", "<": ">", ">": "<"}
 
 NEIGHBOUR = {sigmoid: sp.tanh, sp.tanh: sigmoid, sp.exp: sp.log, sp.log: sp.exp, sp.sin: sp.cos,
              sp.cos: sp.sin, sp.Max: sp.Min, sp.Min: sp.Max}
@@ -70,7 +73,8 @@ FIELDS = {Identity: ("lhs", "rhs"), Gradient: ("f", "claimed"), Derivation: ("st
           Property: ("expr",), Algorithmic: ("cost", "update", "step_rule"), Shape: ("expr",),
           # verify.logic_kinds: a limit's expression and value, an order's error, a witness's conditions
           Limit: ("expr", "claimed"), Order: ("error",), Exists: ("witness", "conditions"),
-          Implies: (), Equivalence: ()}  # the directions' statements are not mutated (yet)
+          Implies: (), Equivalence: (),  # the directions' statements are not mutated (yet)
+          Inequality: ("lhs", "rhs")}
 
 # Leaves whose arguments are names and dimensions, not sub-expressions.
 _OPAQUE = (sp.MatrixSymbol, sp.Identity, sp.ZeroMatrix, sp.OneMatrix, sp.Symbol, sp.Dummy, sp.Number,
@@ -402,6 +406,8 @@ def sites(claim: Claim, statement, operators: Iterable[str] = OPERATORS,
     for op in operators:
         available[op] = 0
         for label, expr in fields(statement):
+            if op == "reverse_relation":  # not an expression: the Inequality's relation, once per statement
+                continue
             if op == "swap_symbols":
                 candidates = [Site(op, label, path, expr, new) for path, new, _ in swap_symbol_sites(claim, expr)]
             else:
@@ -409,10 +415,15 @@ def sites(claim: Claim, statement, operators: Iterable[str] = OPERATORS,
                               for path, new in OPERATOR_FUNCTIONS[op](expr)]
             available[op] += len(candidates)
             found.extend(_spread(candidates, per_operator))
+        if op == "reverse_relation" and isinstance(statement, Inequality):
+            available[op] += 1
+            found.append(Site(op, "relation", (), statement.relation, REVERSED_RELATION[statement.relation]))
     return found, available
 
 
 def _apply(statement, site: Site):
+    if site.operator == "reverse_relation":
+        return dataclasses.replace(statement, relation=site.after)
     expr = dict(fields(statement))[site.field]
     if site.operator == "swap_symbols":
         return with_field(statement, site.field, site.after)
@@ -461,14 +472,14 @@ def plan(claim: Claim, operators: Iterable[str] = OPERATORS, per_operator: int =
     if per_claim is not None:
         found = _spread(found, per_claim)
     mutants, seen, identical, duplicates, stillborn = [], set(), 0, 0, []
-    original_key = sp.srepr(tuple(e for _, e in fields(statement)))
+    original_key = sp.srepr(tuple(e for _, e in fields(statement))) + str(getattr(statement, "relation", ""))
     for site in found:
         try:
             mutated = _apply(statement, site)
         except Exception as exc:  # SymPy refuses some rewritten trees (e.g. a product it validates eagerly)
             stillborn.append((site, f"{type(exc).__name__}: {exc}"))
             continue
-        key = sp.srepr(tuple(e for _, e in fields(mutated)))
+        key = sp.srepr(tuple(e for _, e in fields(mutated))) + str(getattr(mutated, "relation", ""))
         if key == original_key:
             identical += 1
             continue
@@ -490,6 +501,8 @@ def _derivative(f, wrt):
 def _equivalences(m: Mutant) -> list[tuple[str, Any, Any]]:
     """(why, lhs, rhs): if SymPy proves lhs == rhs on the domain, the mutant is equivalent."""
     original = m.original.build(m.sizes) if m.sizes is not None else m.original.statement
+    if m.site.field == "relation":  # a reversed inequality: no expression to compare
+        return []
     before = dict(fields(original))[m.site.field]
     after = dict(fields(m.statement))[m.site.field]
     out = [("the mutated expression equals the original one on the domain", after, before)]

@@ -25,7 +25,8 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ._errors import EvaluationError, ShapeMismatch
-from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property,
+from . import inequality
+from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Inequality, Minimiser, Property,
                     Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
 from .conditioning import (KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, rounding_floor,
                            tolerance_text)
@@ -34,6 +35,8 @@ from .limits import limit_pairs, order_pairs
 from .logic import check_directions_numeric, exists_pairs
 from .logic_kinds import Equivalence, Exists, Implies, Limit, Order
 from .nodes import Grad
+from .search import SEARCH_STARTS, search_keys, search_sampler, searchable
+from .search import describe as describe_search
 from .sizes import plan as size_plan
 from .sizes import checked_text, plan_rng, split_instances
 from .undefined import UNDEFINED_RATIO, finite_copy, one_sided_nonfinite
@@ -327,6 +330,8 @@ def pairs_for(statement, claim: Claim, sizes: dict, key) -> tuple[list[Pair], li
         return _property_pairs(statement, notes), notes
     if isinstance(statement, Algorithmic):
         return _algorithmic_pairs(statement, notes), notes
+    if isinstance(statement, Inequality):
+        return [Pair(**fields) for fields in inequality.numeric_checks(statement, notes)], notes
     if isinstance(statement, Shape):
         def shape_pair(e):
             _ev(statement.expr, e)  # evaluating is the check: an ill-formed product raises ShapeMismatch
@@ -819,6 +824,14 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
                 batches.append(jax.tree_util.tree_map(np.asarray, compiled(jax.random.split(batch_key, draw))))
                 if sum(int(np.sum(~b[3].astype(bool))) for b in batches) >= per:
                     break
+            searched = 0
+            if searchable(statement) and index == costly_at:  # a search, like the other costly checks: at the
+                # largest assignment only; its instances come after the random ones
+                batches.append(jax.tree_util.tree_map(np.asarray, _batched(
+                    search_sampler(claim, statement, sizes), check_one, eager=False)(search_keys(k))))
+                searched = SEARCH_STARTS
+                if describe_search(statement) not in notes:
+                    notes.append(describe_search(statement))
         except ShapeMismatch as exc:
             ill.append((sizes, str(exc)))
             continue
@@ -826,7 +839,9 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
             return NumericResult("error", message=f"at sizes {sizes_text(sizes)}: {exc}")
         env, results, kappa, kink = jax.tree_util.tree_map(lambda *parts: np.concatenate(parts), *batches)
         kink = kink.astype(bool)
-        keep = np.flatnonzero(~kink)[:per]
+        drawn_here = len(kink) - searched
+        keep = np.concatenate([np.flatnonzero(~kink[:drawn_here])[:per],
+                               drawn_here + np.flatnonzero(~kink[drawn_here:])])
         drawn_total += len(kink)
         kink_total += int(np.sum(kink))
         inverts = inverts or bool(facts.get("inverts"))

@@ -25,9 +25,9 @@ import sympy as sp
 
 from sympy.matrices.exceptions import NonInvertibleMatrixError
 
-from . import crosscheck, undefined
+from . import crosscheck, inequality, undefined
 from ._errors import EvaluationError, ShapeMismatch
-from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
+from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Inequality, Minimiser,
                     Property, Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
 from .evaluate import EXACT, evaluate
 from .limits import check_limit_symbolic, check_order_symbolic
@@ -61,6 +61,8 @@ def shape_conditions(statement) -> list:
             conds += equal_shape_conditions(a, b, f"steps {i} and {i + 1}")
     elif isinstance(statement, Minimiser):
         conds += equal_shape_conditions(statement.point, statement.wrt, "the point and the variable")
+    elif isinstance(statement, Inequality):
+        conds += equal_shape_conditions(statement.lhs, statement.rhs, "the two sides of the inequality")
     elif isinstance(statement, Shape):
         conds += expected_shape_conditions(statement.expr, statement.expected, "the formula against expected=")
     return conds
@@ -478,6 +480,8 @@ def _decide(claim: Claim, statement, sizes: dict, steps: list, all_sizes: bool, 
         return _property(claim, statement, sizes, steps, members)
     if isinstance(statement, Algorithmic):
         return _algorithmic(claim, statement, sizes, steps, members)
+    if isinstance(statement, Inequality):
+        return inequality.decide(claim, statement, sizes, steps, members)
     if isinstance(statement, Shape):
         return _shape_claim(claim, statement, sizes, steps, all_sizes, members)
     if isinstance(statement, Exists):  # verify.logic

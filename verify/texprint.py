@@ -1061,7 +1061,8 @@ def printer_for(st, names: Mapping | None = None) -> ClaimLatexPrinter:
 
 def statement_latex(st, names: Mapping | None = None) -> StatementTeX:
     """LaTeX of a statement (one of verify.claim's kinds) with its where lines."""
-    from .claim import Algorithmic, Derivation, Expectation, Gradient, Identity, Minimiser, Property, Shape
+    from .claim import (Algorithmic, Derivation, Expectation, Gradient, Identity, Inequality, Minimiser, Property,
+                        Shape)
     from .logic_kinds import LOGIC_KINDS
     from .logic_kinds import statement_tex as logic_statement_tex
 
@@ -1099,6 +1100,9 @@ def statement_latex(st, names: Mapping | None = None) -> StatementTeX:
                 if st.step_rule == "exact_line_search" else r"%s = %s" % (step, t(st.step_rule)))
         body = (r"%s = %s, \quad %s \;\Rightarrow\; %s = %s"
                 % (t(nxt), t(st.update), rule, t(parts[0]), t(parts[1])))
+    elif isinstance(st, Inequality):
+        rel = {"<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}[st.relation]
+        body = f"{t(st.lhs)} {rel} {t(st.rhs)}"
     elif isinstance(st, Shape):
         body = t(st.expr) + (r" \in \mathbb{R}^{%s \times %s}" % tuple(t(d) for d in st.expected)
                              if st.expected else "")

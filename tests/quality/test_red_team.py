@@ -46,7 +46,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from verify import (Algorithmic, Claim, ClaimDefinitionError, Derivation, Expectation, Grad, Gradient, Identity,
+from verify import (Algorithmic, Claim, ClaimDefinitionError, Derivation, Expectation, Grad, Gradient, Identity, Inequality,
                     Jacobian, Minimiser, Property, Shape, domains, logsumexp, scalar, sigmoid, softmax as softmax_node,
                     softplus)
 from verify.logic_kinds import Equivalence, Exists, Implies, Limit, Order, rounds_to
@@ -80,12 +80,13 @@ D_FAR = "false only far out in the domain (|t| > 10): small exact and N(0, 1) in
 D_LINE_SEARCH = "exact line search proved through phi'(eta) (no closed form): the shortcut must not overreach"
 D_SCALAR = "a plain scalar symbol (sp.Symbol) as the variable of Gradient, Grad, Jacobian and Minimiser"
 D_UNDEFINED = "a side that inverts an exactly singular matrix is undefined there: a counterexample (verify.undefined)"
+D_SEARCH = "Inequality / Property false only on a thin set, at an edge or far out: random instances miss it"
 D_EXP_LOG = ("exp/log normal form (sigmoid, softplus, logsumexp, softmax rewritten in exp; exp(c u) for rational c "
              "as powers of one symbol; logs of positive factors split; exp(k log z) = z^k): must not overreach")
 GUARD = "regression guard (paths that refuted these before the fixes; they must keep doing so)"
 DEFECT_ORDER = [D_EXP_ATOMS, D_ORTHOGONAL, D_PSD_NONSYM, D_POSITIVE, D_MIN_GLOBAL, D_MIN_SCALE, D_NO_CASES,
                 D_CEILING, D_SUBFAMILY, D_ANY_RANK, D_RECT_TRACE, D_JAC_MATRIX, D_ENTRYWISE, D_NO_EXACT,
-                D_LOCAL_MIN, D_SCOPE, D_SHAPE, D_FAR, D_LINE_SEARCH, D_SCALAR, D_EXP_LOG, D_UNDEFINED, GUARD]
+                D_LOCAL_MIN, D_SCOPE, D_SHAPE, D_FAR, D_LINE_SEARCH, D_SCALAR, D_EXP_LOG, D_UNDEFINED, D_SEARCH, GUARD]
 
 
 @dataclass(frozen=True)
@@ -1520,6 +1521,62 @@ def _(cid):
 @case("load", "matrix_with_scalar_domain", rejects=r"matrix symbol", aims="a matrix symbol with a scalar domain")
 def _(cid):
     return dict(title="x^T x >= 0", statement=Property(scalar(x.T * x), "nonnegative"), domain={x: R()}, sizes=N2)
+
+
+# --- inequalities and the violation search (verify/inequality.py, verify/search.py) ---------------
+
+
+@case("inequality", "thin_band", defect=D_SEARCH,
+      aims="false only for |x - sqrt(2) y - sqrt(3)| < 1e-3: no exact member tried is there, and a random pair "
+           "lands there with probability ~1e-3; the search walks into the band")
+def _(cid):
+    return dict(title="(x - sqrt 2 y - sqrt 3)^2 >= 1e-6", domain={t: R(), u: R()},
+                statement=Inequality((t - sp.sqrt(2) * u - sp.sqrt(3)) ** 2, sp.Rational(1, 10**6), ">="))
+
+
+@case("inequality", "square_gap_plus_epsilon", defect=D_SEARCH,
+      aims="x^2 - 2xy + y^2 + 1e-6 > 2e-6 fails only where |x - y| < 1e-3 (exact members with x = y find it too)")
+def _(cid):
+    return dict(title="x^2 - 2xy + y^2 + 1e-6 > 2e-6", domain={t: R(), u: R()},
+                statement=Inequality(t**2 - 2 * t * u + u**2 + sp.Rational(1, 10**6), sp.Rational(2, 10**6), ">"))
+
+
+@case("inequality", "strict_at_equality", defect=D_SEARCH,
+      aims="t^2 + 1 > 2t is false exactly at t = 1 (the non-strict form holds): the exact edge member t = 1")
+def _(cid):
+    return dict(title="t^2 + 1 > 2t", statement=Inequality(t**2 + 1, 2 * t, ">"), domain={t: R()})
+
+
+@case("inequality", "large_draw", defect=D_SEARCH,
+      aims="tanh(t/20) <= 9/10 fails only for t > 29.4: N(0, 1) draws never get there; the search's large "
+           "starts and steps do (and exact members times 10 sometimes)")
+def _(cid):
+    return dict(title="tanh(t/20) <= 9/10", domain={t: R()},
+                statement=Inequality(sp.tanh(t / 20), sp.Rational(9, 10), "<="))
+
+
+@case("inequality", "reversed_cauchy_schwarz", aims="the inequality the wrong way round; a random instance breaks it")
+def _(cid):
+    return dict(title="(x^T y)^2 >= (x^T x)(y^T y)", domain={x: V(), y: V()}, sizes=N2,
+                statement=Inequality(scalar(x.T * y) ** 2, scalar(x.T * x) * scalar(y.T * y), ">="))
+
+
+@case("inequality", "psd_one_entry_changed", defect=D_SEARCH,
+      aims="a Gaussian Gram matrix of 3 points with one off-diagonal pair replaced by the kernel of a point with "
+           "itself shifted (the kind of slip mutation testing made): indefinite only for rare configurations; "
+           "the search minimises the smallest eigenvalue")
+def _(cid):
+    pts = sp.MatrixSymbol("Z", 2, 3)
+    k = lambda i, j, shift=0: sp.exp(-((pts[0, i] - pts[0, j] - shift) ** 2 + (pts[1, i] - pts[1, j]) ** 2) / 2)  # noqa: E731
+    gram = sp.ImmutableMatrix(3, 3, lambda i, j: 1 if i == j else (k(i, j, 2) if {i, j} == {0, 1} else k(i, j)))
+    return dict(title="a Gram matrix with one entry's points shifted is PSD", domain={pts: domains.general()},
+                statement=Property(gram, "psd"))
+
+
+@case("load", "inequality_relation_typo", rejects=r"Inequality relation",
+      aims="Inequality relation must be one of <=, <, >=, >")
+def _(cid):
+    return dict(title="t^2 =< 1 + t^2", statement=Inequality(t**2, 1 + t**2, "=<"), domain={t: R()})
 
 
 # =================================================================================================
