@@ -86,24 +86,28 @@ hessian_outer = _control(calc.hessian_definition_symmetric, "gradient_outer_prod
 
 
 def _third_order_as_hessian(sizes):
+    # the third derivative taken to be the n x n Hessian: its "slices" are its n x 1 columns
     size = sizes["n"]
-    return Derivation(steps=(calc.autodiff_unfolding(calc.smooth(calc.x), size),
-                             Jacobian(Grad(calc.smooth(calc.x), calc.x), calc.x)))
+    hessian = Jacobian(Grad(calc.smooth(calc.x), calc.x), calc.x)
+    columns = [hessian * calc.unit(j, size) for j in range(size)]
+    return Derivation(steps=(calc.contracted(columns), calc.directional(calc.smooth(calc.x), calc.PERMUTATIONS[0])))
 
 
-def _third_order_repeated_index(sizes):
+def _third_order_repeated_direction(sizes):
+    # D^3 f[v1, v2, v3] = D^3 f[v1, v2, v2]: not a permutation of the arguments
     size = sizes["n"]
-    tensor = calc.third_partials(calc.smooth(calc.x), size)
-    wrong = sp.ImmutableMatrix(size, size * size, lambda a, col: tensor[a][col // size][col // size])
-    return Derivation(steps=(calc.autodiff_unfolding(calc.smooth(calc.x), size), wrong))
+    value = calc.smooth(calc.x).xreplace({calc.x: calc.x + calc.t * calc.v1 + calc.s * calc.v2 + calc.r * calc.v2})
+    for param in (calc.t, calc.s, calc.r):
+        value = Grad(value, param, at=0)
+    return Derivation(steps=(calc.contracted(calc.autodiff_slices(calc.smooth(calc.x), size)), value))
 
 
-THIRD_SMALL = {calc.n: (2, 2), calc.K: (1, 1)}
+THIRD_SMALL = {calc.n: (2, 3), calc.K: (1, 1)}
 third_as_hessian = _control(calc.third_order_shape, "n_by_n", _third_order_as_hessian,
                             "The third derivative is an n x n matrix, the Hessian (false: n x n x n)",
                             sizes=THIRD_SMALL, symbolic_sizes=SMALL_SYMBOLIC)
-third_repeated = _control(calc.third_order_shape, "repeated_index", _third_order_repeated_index,
-                          "T_ijk = T_ijj (false: the third index is not the second)",
+third_repeated = _control(calc.third_order_shape, "repeated_direction", _third_order_repeated_direction,
+                          "D^3 f[v1, v2, v3] = D^3 f[v1, v2, v2] (false: not a permutation)",
                           sizes=THIRD_SMALL, symbolic_sizes=SMALL_SYMBOLIC)
 
 
@@ -207,8 +211,17 @@ def test_third_derivative_is_not_n_by_n():
 def test_unconditional_chain_rule_counterexample_is_exact():
     # p is a point of the simplex: the counterexample is confirmed with rational cell probabilities
     result = _check(chain_rule_unconditional)
-    assert result.numeric.counterexample is not None
-    assert "exact" in result.reason.lower() or result.symbolic.status == "disproved", result.reason
+    counterexample = result.numeric.counterexample
+    assert counterexample is not None and counterexample.exact_confirmed, result.reason
+    assert counterexample.exact.startswith("confirmed"), counterexample.exact
+
+
+def test_swapped_labels_counterexample_is_confirmed_at_exact_labels():
+    # the labels of the counterexample are 0/1 floats, made exact by the binary_labels domain
+    counterexample = _check(logistic_swapped).numeric.counterexample
+    assert counterexample is not None and counterexample.exact_confirmed, counterexample
+    labels = np.asarray(counterexample.values["y"], dtype=float)
+    assert set(np.unique(labels)) <= {0.0, 1.0}
 
 
 # --- the binary label domain ------------------------------------------------------------------------

@@ -184,48 +184,43 @@ hessian_definition_symmetric = Claim(
 
 # --- calculus.derivative_tensor.third_order_shape ----------------------------------------------
 
-
-def third_partials(expr, size: int):
-    """T[i][j][k] = d/dx_k d/dx_j d/dx_i expr, each a one-variable derivative along a coordinate line."""
-    return [[[partial(partial(partial(expr, x, i, size, t), x, j, size, s), x, k, size, r)
-              for k in range(size)] for j in range(size)] for i in range(size)]
-
-
-def unfolding(tensor, size: int, perm: tuple) -> sp.ImmutableMatrix:
-    """The n x n^2 matrix whose entry (a, b n + c) is T at the indices (a, b, c) permuted by perm:
-    T[idx[perm[0]]][idx[perm[1]]][idx[perm[2]]].  perm = (0, 1, 2) is the mode-1 unfolding of T."""
-
-    def entry(row, col):
-        idx = (row, col // size, col % size)
-        return tensor[idx[perm[0]]][idx[perm[1]]][idx[perm[2]]]
-
-    return sp.ImmutableMatrix(size, size * size, entry)
+# three directions: the third derivative is compared through its trilinear form
+# T(v1, v2, v3) = sum_ijk T_ijk v1_i v2_j v3_k, which is symmetric in its arguments for all
+# directions exactly when the tensor is symmetric under permutations of its indices
+v1, v2, v3 = (sp.MatrixSymbol(f"v{k}", n, 1) for k in (1, 2, 3))
+DIRECTIONS = {v1: t, v2: s, v3: r}  # each direction with the parameter of its line
 
 
-def autodiff_unfolding(expr, size: int):
-    """The mode-1 unfolding of the third derivative by nested autodiff: slice j is the Jacobian of
-    column j of the Hessian (entry (i, k) = d/dx_k H_ij), placed in columns j n .. j n + n - 1."""
+def autodiff_slices(expr, size: int) -> list:
+    """The third derivative by nested autodiff, as n slices of n x n: slice j is the Jacobian of
+    column j of the Hessian, entry (i, k) = d/dx_k d/dx_j d/dx_i expr."""
     hessian = Jacobian(Grad(expr, x), x)
-    total = None
-    for j in range(size):
-        slice_j = Jacobian(hessian * unit(j, size), x)
-        place = sp.ImmutableMatrix(size, size * size, lambda row, col: 1 if col == j * size + row else 0)
-        term = slice_j * place
-        total = term if total is None else total + term
-    return total
+    return [Jacobian(hessian * unit(j, size), x) for j in range(size)]
 
 
-PERMUTATIONS = tuple(itertools.permutations(range(3)))
+def contracted(slices) -> sp.Expr:
+    """T(v1, v2, v3) = sum_j v2_j v1^T S_j v3 for the slices S_j of T."""
+    return sp.Add(*[v2[j, 0] * scalar(v1.T * slice_j * v3) for j, slice_j in enumerate(slices)])
+
+
+def directional(expr, order) -> sp.Expr:
+    """d/d r3 d/d r2 d/d r1 expr(x + t v1 + s v2 + r v3) at 0, the innermost derivative along the
+    direction order[0]: one entry of the trilinear form, differentiated in that order."""
+    value = expr.xreplace({x: x + t * v1 + s * v2 + r * v3})
+    for direction in order:
+        value = Grad(value, DIRECTIONS[direction], at=0)
+    return value
+
+
+PERMUTATIONS = tuple(itertools.permutations((v1, v2, v3)))
 
 
 def _third_order(sizes):
     size = sizes["n"]
-    tensor = third_partials(smooth(x), size)
-    steps = (autodiff_unfolding(smooth(x), size),) + tuple(unfolding(tensor, size, q) for q in PERMUTATIONS)
-    reasons = ("nested autodiff (Jacobian of each Hessian column) gives the n x n x n tensor, unfolded as n x n^2, "
-               "with entry (i, j n + k) = d/dx_k d/dx_j d/dx_i f",) + tuple(
-        f"the indices permuted by {tuple(q + 1 for q in PERMUTATIONS[i + 1])}: the derivatives taken in that order"
-        for i in range(len(PERMUTATIONS) - 1))
+    steps = (contracted(autodiff_slices(smooth(x), size)),) + tuple(directional(smooth(x), q) for q in PERMUTATIONS)
+    reasons = ("nested autodiff gives n slices of n x n (an n x n x n tensor); contracted with v1, v2, v3 it is "
+               "the third derivative along v1, then v2, then v3",) + tuple(
+        "the derivatives taken along %s, %s, %s in turn" % tuple(str(d) for d in q) for q in PERMUTATIONS[1:])
     return Derivation(steps=steps, reasons=reasons)
 
 
@@ -234,22 +229,24 @@ third_order_shape = Claim(
     title="The third derivative of f: R^n -> R is an n x n x n tensor, symmetric under index permutations",
     source=f"{SOURCE_000} › 6. Taylor Series",
     statement=_third_order,
-    domain=SMOOTH_DOMAIN,
-    sizes={n: (2, 3), K: (1, 2)},
-    symbolic_sizes=({"n": 2, "K": 1},),
+    domain={**SMOOTH_DOMAIN, v1: domains.vector(), v2: domains.vector(), v3: domains.vector()},
+    sizes={n: (2, 4), K: (1, 2)},
+    symbolic_sizes=({"n": 2, "K": 1}, {"n": 3, "K": 1}),
     notes=(
         SMOOTH_NOTE
         + "f is C^infinity, so in particular C^3 (the condition for symmetry). The engine has no "
-        "three-way arrays, so the tensor T[i, j, k] = d/dx_k d/dx_j d/dx_i f is written as its "
-        "n x n^2 unfolding (row i, column j n + k): its n^3 entries are indexed by three indices "
-        "each running over 1..n, which is the n x n x n shape. Step 1 builds it by nested autodiff "
-        "(the engine's Jacobian of each column of its Hessian); steps 2-7 build it from one-variable "
-        "derivatives along coordinate lines, once for each of the 6 orders of the three indices "
-        "(step for permutation q has entry (a, b n + c) = T at (a, b, c) permuted by q). Every "
-        "adjacent pair must agree, shapes included: the first pair ties the autodiff tensor to "
-        "the definition, the others are the symmetry. Proved entrywise at n = 2 (K = 1); checked "
-        "numerically for n = 2..3, K = 1..2 (n = 4 would need 6 x 64 nested derivatives per "
-        "instance)."
+        "three-way arrays, so the tensor T[i, j, k] = d/dx_k d/dx_j d/dx_i f is checked through "
+        "its trilinear form T(v1, v2, v3) = sum_ijk T_ijk v1_i v2_j v3_k for random directions "
+        "v1, v2, v3 (symbols on the symbolic path, so a proof covers every direction, which is "
+        "every entry of T). Step 1 builds T by nested autodiff, as n slices S_j of n x n (the "
+        "Jacobian of column j of the n x n Hessian), and contracts it: sum_j v2_j v1^T S_j v3, "
+        "which is well-formed only when T is n x n x n. Steps 2-7 take the third derivative of "
+        "f along the line x + t v1 + s v2 + r v3 in each of the 6 orders of the three "
+        "directions; T is symmetric under every permutation of its indices exactly when these "
+        "agree for all directions. Every adjacent pair must agree: the first ties the autodiff "
+        "tensor to the definition, the others are the symmetry. Proved entrywise at n = 2 and "
+        "n = 3 (K = 1); checked numerically for n = 2..4, K = 1..2 (at n = 1 the Hessian's one column is "
+        "the Hessian itself, which SymPy then builds as a 1 x 1 matrix, not a column)."
     ),
 )
 
