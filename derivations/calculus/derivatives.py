@@ -88,6 +88,12 @@ def _gradient_as_partials(sizes):
     return Identity(Grad(smooth(x), x), partials)
 
 
+def _partial_names(sizes):
+    """Each coordinate-line derivative printed as the partial derivative it is (defined on a where line)."""
+    size = sizes["n"]
+    return {partial(smooth(x), x, i, size, t): r"\partial_{x_{%d}} f" % (i + 1) for i in range(size)}
+
+
 gradient_definition_shape = Claim(
     id="calculus.gradient.definition_shape",
     title="The gradient of f: R^n -> R is the n x 1 column of its partial derivatives",
@@ -96,6 +102,7 @@ gradient_definition_shape = Claim(
     domain=SMOOTH_DOMAIN,
     sizes={n: (1, 4), K: (1, 3)},
     symbolic_sizes=({"n": 2, "K": 2}, {"n": 3, "K": 1}),
+    tex_names=_partial_names,
     notes=(
         SMOOTH_NOTE
         + "The claim: the gradient of f at x, as the engine differentiates the whole vector variable "
@@ -161,14 +168,21 @@ def _hessian(sizes):
     )
 
 
+def _second_partial_names(sizes):
+    size = sizes["n"]
+    return {partial(partial(smooth(x), x, u, size, t), x, v, size, s): r"\partial_{x_{%d}} \partial_{x_{%d}} f" % (v + 1, u + 1)
+            for u in range(size) for v in range(size)}
+
+
 hessian_definition_symmetric = Claim(
     id="calculus.hessian.definition_symmetric",
     title="The Hessian is the n x n matrix of second partial derivatives, symmetric for f in C^2",
     source=f"{SOURCE_000} › 4. Hessian Matrix of a Function",
     statement=_hessian,
     domain=SMOOTH_DOMAIN,
-    sizes={n: (2, 4), K: (1, 2)},
+    sizes={n: (2, 3), K: (1, 2)},
     symbolic_sizes=({"n": 3, "K": 1},),
+    tex_names=_second_partial_names,
     notes=(
         SMOOTH_NOTE
         + "f is C^infinity, so in particular C^2 (the condition for symmetry). Step 1 is the "
@@ -177,7 +191,8 @@ hessian_definition_symmetric = Claim(
         "d/dx_v of df/dx_u, each partial derivative taken by its definition along a coordinate "
         "line; step 3 is its transpose, whose (u, v) entry differentiates in the other order. "
         "Each adjacent pair must agree, shapes included (n x n). The notes' f(x, y, z) is n = 3: "
-        "proved entrywise at n = 3 (K = 1); checked numerically for n = 2..4, K = 1..2."
+        "proved entrywise at n = 3 (K = 1); checked numerically for n = 2..3, K = 1..2 (each entry is two "
+        "nested one-variable derivatives of the whole function, so n = 4 costs 16 of them per instance)."
     ),
 )
 
@@ -224,6 +239,12 @@ def _third_order(sizes):
     return Derivation(steps=steps, reasons=reasons)
 
 
+def _third_order_names(sizes):
+    label = {v1: "v_1", v2: "v_2", v3: "v_3"}
+    return {directional(smooth(x), q): r"D_{%s} D_{%s} D_{%s} f" % tuple(label[d] for d in reversed(q))
+            for q in PERMUTATIONS}
+
+
 third_order_shape = Claim(
     id="calculus.derivative_tensor.third_order_shape",
     title="The third derivative of f: R^n -> R is an n x n x n tensor, symmetric under index permutations",
@@ -232,6 +253,7 @@ third_order_shape = Claim(
     domain={**SMOOTH_DOMAIN, v1: domains.vector(), v2: domains.vector(), v3: domains.vector()},
     sizes={n: (2, 4), K: (1, 2)},
     symbolic_sizes=({"n": 2, "K": 1}, {"n": 3, "K": 1}),
+    tex_names=_third_order_names,
     notes=(
         SMOOTH_NOTE
         + "f is C^infinity, so in particular C^3 (the condition for symmetry). The engine has no "
@@ -285,6 +307,11 @@ def _layout_entries(sizes):
     return Identity(Jacobian(layer(u), u), entrywise_jacobian(sizes))
 
 
+def _layer_partial_names(sizes):
+    return {partial(layer(u)[j, 0], u, k, sizes["n"], t): r"\partial_{u_{%d}} v_{%d}" % (k + 1, j + 1)
+            for j in range(sizes["m"]) for k in range(sizes["n"])}
+
+
 layout_convention_a = Claim(
     id="calculus.jacobian.layout_convention.reading_a",
     title="Reading a: the Jacobian dv/du has d v_j / d u_k at row j, column k (numerator layout)",
@@ -293,6 +320,7 @@ layout_convention_a = Claim(
     domain=LAYER_DOMAIN,
     sizes={m: (1, 4), n: (1, 4)},
     symbolic_sizes=({"m": 2, "n": 3},),
+    tex_names=_layer_partial_names,
     notes=(
         "Ambiguous as written: the notes put the entry d v_j / d u_k in a matrix they call du/dv, "
         "the names swapped. Reading a (the consistent one, used later on the same page) calls it "
@@ -319,6 +347,7 @@ layout_convention_a_chain = Claim(
     domain={**LAYER_DOMAIN, B: domains.general(), h: domains.vector(), R: domains.symmetric()},
     sizes={m: (1, 4), n: (1, 4), K: (1, 2)},
     symbolic_sizes=({"m": 2, "n": 2, "K": 1},),
+    tex_names=_layer_partial_names,
     notes=(
         "Reading a of the Jacobian convention, as the page uses it for backpropagation. "
         "v(u) = tanh(V u + e) (R^n -> R^m, V m x n) feeds a random smooth scalar "
@@ -343,11 +372,12 @@ linear_map_a = Claim(
     statement=Gradient(A * u, u, claimed=A),
     domain={A: domains.general(), u: domains.vector()},
     sizes={m: (1, 5), n: (1, 5)},
+    symbolic_sizes=({"m": 2, "n": 3}, {"m": 3, "n": 2}),
     notes=(
         "Ambiguous as written (the notes' 'du/du = A' differentiates u by itself, which would be "
         "the identity). Reading a, reconstructed from the struck-out line: v = A u with A a "
         "constant m x n matrix (rectangular allowed), and the numerator-layout Jacobian dv/du "
-        "(sympy.diff; jax.jacrev) is A itself, an m x n matrix. Checked numerically for "
-        "m, n = 1..5."
+        "(sympy.diff; jax.jacrev) is A itself, an m x n matrix. Proved entrywise at m x n = 2 x 3 "
+        "and 3 x 2; checked numerically for m, n = 1..5."
     ),
 )

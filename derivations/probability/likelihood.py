@@ -16,6 +16,7 @@ import sympy as sp
 
 from verify import Claim, Derivation, Identity, domains, scalar, sigmoid
 from verify.domains import Domain
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 
 def binary_labels() -> Domain:
@@ -67,7 +68,9 @@ y = sp.MatrixSymbol("y", m, 1)
 
 def hypothesis(i: int):
     """h_theta(x^(i)) = sigmoid(theta^T x^(i)): the probability the model gives to y^(i) = 1."""
-    return sigmoid((X * theta)[i, 0])
+    # MatrixElement built directly: indexing X*theta would expand the entry into a Sum over a fresh
+    # dummy index, so that two builds of the same entry would differ (and tex_names could not name it)
+    return sigmoid(MatrixElement(X * theta, i, 0))
 
 
 def bernoulli_pmf(i: int):
@@ -90,7 +93,7 @@ def _logistic(sizes):
 
 
 def _logistic_names(sizes):
-    return {(X * theta)[i, 0]: r"\theta^\top x^{(%d)}" % (i + 1) for i in range(sizes["m"])}
+    return {hypothesis(i): r"h_\theta(x^{(%d)})" % (i + 1) for i in range(sizes["m"])}
 
 
 logistic_likelihood = Claim(
@@ -100,7 +103,7 @@ logistic_likelihood = Claim(
             "002_af36e8dc7108e1d7.txt — Classical Supervised Learning › Logistic Regression"),
     statement=_logistic,
     domain={X: domains.general(), theta: domains.vector(), y: binary_labels()},
-    sizes={m: (1, 4), k: (1, 3)},
+    sizes={m: (2, 4), k: (1, 3)},
     symbolic_sizes=({"m": 2, "k": 2},),
     tex_names=_logistic_names,
     notes=(
@@ -111,7 +114,8 @@ logistic_likelihood = Claim(
         "Bernoulli pmfs p^y (1 - p)^(1 - y) (the examples are independent, the catalog's "
         "condition); step 2 the sum of the per-example logs; step 3 the log loss J(theta) as the "
         "logistic-regression notes write it. Proved entrywise at m = 2 examples, k = 2 features, "
-        "for each of the 4 labellings; checked numerically for m = 1..4, k = 1..3."
+        "for each of the 4 labellings; checked numerically for m = 2..4, k = 1..3 (with one example the "
+        "product and the sum have one term each, and steps 1 and 2 would be one formula)."
     ),
 )
 
