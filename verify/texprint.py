@@ -250,7 +250,12 @@ class ClaimLatexPrinter(LatexPrinter):
         self._applications: dict = {}
         for fn in self.functions:
             for point in [fn.var, *([] if fn.bare else fn.points)]:
-                applied = fn.body if point == fn.var else fn.body.xreplace({fn.var: point})
+                try:
+                    applied = fn.body if point == fn.var else fn.body.xreplace({fn.var: point})
+                except TypeError:
+                    # a body that differentiates in its own variable (the Jacobian of a Hessian column)
+                    # cannot be moved to another point by substitution: Grad(f, <point>) is refused
+                    continue
                 self._applications.setdefault(self._canon(applied), (fn, point))
         self._placeholders: dict = {}
         self._lambda_names: dict = {}
