@@ -5,6 +5,8 @@ Public API (re-exports only)::
     from verify import Claim, Identity, Gradient, Derivation, Minimiser, Expectation
     from verify import Property, Algorithmic, Shape, Grad, Jacobian, scalar, domains
     from verify import sigmoid, softplus, logsumexp, softmax
+    from verify import ExpectationOver, Expected, Normal, Uniform, Bernoulli, Binomial, Poisson
+    from verify import Categorical, Deterministic
 """
 
 import importlib
@@ -17,6 +19,8 @@ _EXPORTS = {
     "SelectorError": ("._errors", "SelectorError"),
     **{name: (".claim", name) for name in ("Algorithmic", "Claim", "Derivation", "Expectation", "Gradient",
                                            "Identity", "Minimiser", "Property", "Shape")},
+    **{name: (".distributions", name) for name in ("Bernoulli", "Binomial", "Categorical", "Deterministic",
+                                                   "ExpectationOver", "Expected", "Normal", "Poisson", "Uniform")},
     **{name: (".nodes", name) for name in ("Grad", "Jacobian", "logsumexp", "scalar", "sigmoid", "softmax",
                                            "softplus")},
 }

@@ -33,6 +33,7 @@ from ._errors import (
     one_line,
     user_frames,
 )
+from .distributions import ExpectationOver
 from .domains import Domain
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, ScalarGrad, is_scalar_variable
 from .trivial import trivially_true, warning_text
@@ -158,7 +159,8 @@ class Shape:
     kind = "shape"
 
 
-STATEMENT_KINDS = (Identity, Gradient, Derivation, Minimiser, Expectation, Property, Algorithmic, Shape)
+STATEMENT_KINDS = (Identity, Gradient, Derivation, Minimiser, Expectation, Property, Algorithmic, Shape,
+                   ExpectationOver)
 
 
 def sides(statement) -> list:
@@ -181,6 +183,8 @@ def sides(statement) -> list:
         return [statement.cost, statement.state, statement.update]
     if isinstance(statement, Shape):
         return [statement.expr]
+    if isinstance(statement, ExpectationOver):  # integrands, claimed value, distribution parameters
+        return statement.sides()
     raise TypeError(f"not a statement: {statement!r}")
 
 
@@ -424,6 +428,8 @@ def free_symbols(statement) -> set:
         found.discard(statement.step)
     if isinstance(statement, Minimiser):  # the variable minimised over is bound, like an integration variable
         found.discard(statement.wrt)
+    if isinstance(statement, ExpectationOver):  # the random variables are bound, like an integration variable
+        found -= statement.variables
     return found
 
 
@@ -444,12 +450,12 @@ def _collect(expr, bound: set, found: set) -> None:
     if isinstance(expr, sp.Lambda):
         _collect(expr.expr, bound | set(expr.variables), found)
         return
-    if isinstance(expr, sp.Sum):
+    if isinstance(expr, (sp.Sum, sp.Integral)):  # the index or integration variable is bound
         new_bound = bound | {lim[0] for lim in expr.limits}
         _collect(expr.function, new_bound, found)
-        for _, lo, hi in expr.limits:
-            _collect(lo, bound, found)
-            _collect(hi, bound, found)
+        for _, *ends in expr.limits:
+            for end in ends:
+                _collect(end, bound, found)
         return
     for arg in getattr(expr, "args", ()):
         if isinstance(arg, sp.Basic):

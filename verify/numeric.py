@@ -27,9 +27,11 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser, Property,
                     Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
+from .distributions import ExpectationOver
 from .conditioning import (KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, rounding_floor,
                            tolerance_text)
 from .evaluate import evaluate, jax_backend
+from .expectations import expectation_pairs
 from .nodes import Grad
 from .sizes import plan as size_plan
 from .sizes import checked_text, plan_rng, split_instances
@@ -53,6 +55,9 @@ class Pair:
     strict: bool = False
     excluded_when: str = ""
     excluded_fix: str = ""
+    # a statistical check (verify.expectations): `extra` is (scale, acceptance band) per entry, and
+    # the band widens the tolerance
+    band: bool = False
 
 
 @dataclass(frozen=True)
@@ -323,6 +328,8 @@ def pairs_for(statement, claim: Claim, sizes: dict, key) -> tuple[list[Pair], li
         return _property_pairs(statement, notes), notes
     if isinstance(statement, Algorithmic):
         return _algorithmic_pairs(statement, notes), notes
+    if isinstance(statement, ExpectationOver):
+        return expectation_pairs(statement, claim, sizes, key)
     if isinstance(statement, Shape):
         def shape_pair(e):
             _ev(statement.expr, e)  # evaluating is the check: an ill-formed product raises ShapeMismatch
@@ -863,8 +870,12 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
                 return NumericResult("error", instances=total,
                                      message=f"{p.name}: non-finite values (NaN or inf) on {bad} of {n_used} "
                                              f"instances at sizes {sizes_text(sizes)}")
-            cmp = compare_entrywise(lhs, rhs, extra, atol=claim.atol, rtol=used_rtol, kappa=used_kappa,
-                                    strict=p.strict)
+            if p.band:  # extra holds (scale, acceptance band) per entry: the band adds to the tolerance
+                cmp = compare_entrywise(lhs, rhs, extra[:, 0], atol=claim.atol + extra[:, 1].reshape(n_used, -1),
+                                        rtol=used_rtol, kappa=used_kappa)
+            else:
+                cmp = compare_entrywise(lhs, rhs, extra, atol=claim.atol, rtol=used_rtol, kappa=used_kappa,
+                                        strict=p.strict)
             ratio = cmp.ratio
             mismatch = ratio >= 1 if p.strict else ratio > 1
             tolerance_used = max(tolerance_used, float(np.max(ratio)))

@@ -27,7 +27,9 @@ from . import crosscheck
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
                     Property, Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
+from .distributions import ExpectationOver
 from .evaluate import EXACT, evaluate
+from .expectations import check_expectation_symbolic
 from .exact import (SymbolicResult, _tex, component_choices, exact_value, find_exact_counterexample,
                     generic_env, provably_nonnegative, rational_envs, scope_of, symmetric_psd_proof)
 from .minimality import MINIMALITY_LEFT, minimality, subgradient_cases
@@ -467,6 +469,8 @@ def _decide(claim: Claim, statement, sizes: dict, steps: list, all_sizes: bool, 
         return _algorithmic(claim, statement, sizes, steps, members)
     if isinstance(statement, Shape):
         return _shape_claim(claim, statement, sizes, steps, all_sizes, members)
+    if isinstance(statement, ExpectationOver):
+        return check_expectation_symbolic(claim, statement, sizes, steps, members)
     return _compare_pairs(claim, statement, sizes, steps, members)
 
 
