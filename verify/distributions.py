@@ -313,3 +313,12 @@ class ExpectationOver:
     def sides(self) -> list:
         right = [self.equals.expr] if isinstance(self.equals, Expected) else [self.equals]
         return [self.expr, *right, *self.parameter_exprs()]
+
+
+def expectation_tex(integrand, over, tex) -> str:
+    """E_{X ~ N(mu, sigma^2), Y = f(X)}[g] in LaTeX, `tex` printing each expression."""
+    parts = []
+    for keys, dist in over:
+        key = tex(keys[0]) if len(keys) == 1 else r"\left(%s\right)" % ", ".join(tex(k) for k in keys)
+        parts.append(("%s = %s" if isinstance(dist, Deterministic) else r"%s \sim %s") % (key, dist.tex(tex)))
+    return r"\mathbb{E}_{%s}\left[%s\right]" % (r",\, ".join(parts), tex(integrand))

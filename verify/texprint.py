@@ -981,6 +981,7 @@ def printer_for(st, names: Mapping | None = None) -> ClaimLatexPrinter:
 def statement_latex(st, names: Mapping | None = None) -> StatementTeX:
     """LaTeX of a statement (one of verify.claim's kinds) with its where lines."""
     from .claim import Algorithmic, Derivation, Expectation, Gradient, Identity, Minimiser, Property, Shape
+    from .distributions import ExpectationOver, Expected, expectation_tex
 
     p = printer_for(st, names)
 
@@ -1019,6 +1020,9 @@ def statement_latex(st, names: Mapping | None = None) -> StatementTeX:
     elif isinstance(st, Shape):
         body = t(st.expr) + (r" \in \mathbb{R}^{%s \times %s}" % tuple(t(d) for d in st.expected)
                              if st.expected else "")
+    elif isinstance(st, ExpectationOver):
+        body = expectation_tex(st.expr, st.over, t) + " = " + (
+            expectation_tex(st.equals.expr, st.equals.over, t) if isinstance(st.equals, Expected) else t(st.equals))
     else:
         body = str(st)
     where, done = [], 0
