@@ -476,7 +476,13 @@ def expectation_pairs(st: ExpectationOver, claim: Claim, sizes: dict, key):
     name = ("Monte Carlo mean within its acceptance band of the claimed value" if statistical
             else "expectation = claimed value")
     quadrature = "quadrature" in (left_plan, right_plan)
-    return [Pair(name, compute, None, band=True,
+    def confirm(env):
+        left, right = _sides_exact(st, env, [])
+        if _unevaluated(left) or _unevaluated(right):
+            raise ValueError("SymPy has no closed form for the expectation at these parameters")
+        return left, right
+
+    return [Pair(name, compute, None, band=True, confirm=confirm,
                  excluded_when="the coarse and fine quadrature rules did not agree within the tolerance" if quadrature
                  else "",
                  excluded_fix="the integrand is not smooth enough for the rule at this order: give the claim "

@@ -58,6 +58,8 @@ class Pair:
     # a statistical check (verify.expectations): `extra` is (scale, acceptance band) per entry, and
     # the band widens the tolerance
     band: bool = False
+    # exact (lhs, rhs) at an exact member, for a check with no exact expressions (an expectation)
+    confirm: Callable[[dict], tuple] | None = None
 
 
 @dataclass(frozen=True)
