@@ -476,11 +476,22 @@ def expectation_pairs(st: ExpectationOver, claim: Claim, sizes: dict, key):
     name = ("Monte Carlo mean within its acceptance band of the claimed value" if statistical
             else "expectation = claimed value")
     quadrature = "quadrature" in (left_plan, right_plan)
+    closed: dict = {}
+
     def confirm(env):
-        left, right = _sides_exact(st, env, [])
+        # the exact expectation in plain symbols (as the symbolic path computes it), then the exact
+        # member substituted: integrating or summing at the member itself stalls on the long
+        # rationals a float rounds to
+        plain = {n: (sp.Symbol(n, positive=True) if v > 0 else sp.Symbol(n, real=True))
+                 if isinstance(v, sp.Rational) and n not in sizes else v for n, v in env.items()}
+        signs = tuple(sorted((n, v > 0) for n, v in env.items() if isinstance(v, sp.Rational) and n not in sizes))
+        if signs not in closed:
+            closed[signs] = _sides_exact(st, plain, [])
+        left, right = closed[signs]
         if _unevaluated(left) or _unevaluated(right):
-            raise ValueError("SymPy has no closed form for the expectation at these parameters")
-        return left, right
+            raise ValueError("SymPy has no closed form for the expectation")
+        values = {plain[n]: v for n, v in env.items() if isinstance(plain.get(n), sp.Symbol) and plain[n] != v}
+        return left.xreplace(values), right.xreplace(values)
 
     return [Pair(name, compute, None, band=True, confirm=confirm,
                  excluded_when="the coarse and fine quadrature rules did not agree within the tolerance" if quadrature
