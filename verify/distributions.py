@@ -322,3 +322,54 @@ def expectation_tex(integrand, over, tex) -> str:
         key = tex(keys[0]) if len(keys) == 1 else r"\left(%s\right)" % ", ".join(tex(k) for k in keys)
         parts.append(("%s = %s" if isinstance(dist, Deterministic) else r"%s \sim %s") % (key, dist.tex(tex)))
     return r"\mathbb{E}_{%s}\left[%s\right]" % (r",\, ".join(parts), tex(integrand))
+
+
+# --- mutation (verify.mutate): the parameters of the distributions are mutable fields ------------
+
+
+def parameter_fields(st: ExpectationOver) -> list:
+    """(label, expression) for every distribution parameter: "over[i].j" (and "equals.over[i].j")."""
+    out = []
+    groups = [("over", st.over)] + ([("equals.over", st.equals.over)] if isinstance(st.equals, Expected) else [])
+    for prefix, over in groups:
+        for i, (_, dist) in enumerate(over):
+            out += [(f"{prefix}[{i}].{j}", v) for j, v in enumerate(dist.parameters) if isinstance(v, sp.Basic)]
+    return out
+
+
+def with_parameter(st: ExpectationOver, label: str, new) -> ExpectationOver:
+    """`st` with the parameter `label` (from `parameter_fields`) replaced by `new`."""
+    import dataclasses
+
+    prefix, rest = label.split("[", 1)
+    i, j = int(rest.split("]")[0]), int(rest.split(".")[-1])
+    over = st.equals.over if prefix == "equals.over" else st.over
+    keys, dist = over[i]
+    params = list(dist.parameters)
+    params[j] = new
+    changed = tuple(over[:i]) + ((keys, dist.with_parameters(params)),) + tuple(over[i + 1:])
+    if prefix == "equals.over":
+        return dataclasses.replace(st, equals=Expected(st.equals.expr, changed))
+    return dataclasses.replace(st, over=changed)
+
+
+def parameter_slips(st: ExpectationOver, label: str) -> list:
+    """The textbook slips in one parameter: a standard deviation written where the variance goes
+    (sigma -> sigma^2), the complementary probability (p -> 1 - p), a rate off by one, the upper
+    end of a uniform's interval moved (width doubled)."""
+    prefix, rest = label.split("[", 1)
+    i, j = int(rest.split("]")[0]), int(rest.split(".")[-1])
+    dist = (st.equals.over if prefix == "equals.over" else st.over)[i][1]
+    value = dist.parameters[j]
+    if isinstance(dist, Normal) and j == 1:
+        return [value ** 2]
+    if isinstance(dist, (Bernoulli, Binomial)) and dist._fields[j] == "p":
+        return [1 - value]
+    if isinstance(dist, Poisson):
+        return [value + 1]
+    if isinstance(dist, Uniform) and j == 1:
+        return [2 * value - dist.a]
+    if isinstance(dist, Categorical) and j >= dist.arity * len(dist.values) and len(dist.probs) > 1:
+        k = j - dist.arity * len(dist.values)  # move this cell's probability to the next cell
+        return [dist.probs[(k + 1) % len(dist.probs)]]
+    return []

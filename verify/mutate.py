@@ -39,11 +39,12 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from ._errors import ClaimDefinitionWarning
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Minimiser,
                     Property, Shape, free_symbols)
+from .distributions import ExpectationOver, parameter_fields, parameter_slips, with_parameter
 from .domains import positive
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, sigmoid
 
 OPERATORS = ("flip_sign", "scale_2", "scale_half", "drop_transpose", "add_transpose", "swap_product",
-             "exponent", "swap_symbols", "drop_term", "neighbour_function")
+             "exponent", "swap_symbols", "drop_term", "neighbour_function", "distribution_parameter")
 
 OPERATOR_TEXT = {
     "flip_sign": "negate a term, a side or a function argument",
@@ -56,6 +57,8 @@ OPERATOR_TEXT = {
     "swap_symbols": "swap two symbols of the same domain and shape in one expression",
     "drop_term": "drop one term of a sum",
     "neighbour_function": "replace a function by its neighbour (sigmoid/tanh, log/exp, sin/cos, Max/Min)",
+    "distribution_parameter": "a distribution parameter slip (sigma for sigma^2, 1 - p for p, lam + 1, a wider "
+                              "interval, a probability moved to the next cell)",
 }
 
 NEIGHBOUR = {sigmoid: sp.tanh, sp.tanh: sigmoid, sp.exp: sp.log, sp.log: sp.exp, sp.sin: sp.cos,
@@ -66,7 +69,8 @@ NEIGHBOUR = {sigmoid: sp.tanh, sp.tanh: sigmoid, sp.exp: sp.log, sp.log: sp.exp,
 # split, not part of the claim; neither is mutated.
 FIELDS = {Identity: ("lhs", "rhs"), Gradient: ("f", "claimed"), Derivation: ("steps",),
           Minimiser: ("f", "point", "reference"), Expectation: ("probs", "values", "equals"),
-          Property: ("expr",), Algorithmic: ("cost", "update", "step_rule"), Shape: ("expr",)}
+          Property: ("expr",), Algorithmic: ("cost", "update", "step_rule"), Shape: ("expr",),
+          ExpectationOver: ("expr", "equals")}  # and each distribution parameter (fields())
 
 # Leaves whose arguments are names and dimensions, not sub-expressions.
 _OPAQUE = (sp.MatrixSymbol, sp.Identity, sp.ZeroMatrix, sp.OneMatrix, sp.Symbol, sp.Dummy, sp.Number,
@@ -353,10 +357,14 @@ def fields(statement) -> list[tuple[str, Any]]:
             out.extend((f"{name}[{i}]", v) for i, v in enumerate(value) if isinstance(v, sp.Basic))
         elif isinstance(value, sp.Basic):
             out.append((name, value))
+    if isinstance(statement, ExpectationOver):
+        out += parameter_fields(statement)
     return out
 
 
 def with_field(statement, label: str, new):
+    if isinstance(statement, ExpectationOver) and "over[" in label:
+        return with_parameter(statement, label, new)
     if "[" in label:
         name, index = label[:-1].split("[")
         values = list(getattr(statement, name))
@@ -384,6 +392,9 @@ def sites(claim: Claim, statement, operators: Iterable[str] = OPERATORS,
         for label, expr in fields(statement):
             if op == "swap_symbols":
                 candidates = [Site(op, label, path, expr, new) for path, new, _ in swap_symbol_sites(claim, expr)]
+            elif op == "distribution_parameter":
+                candidates = ([Site(op, label, (), expr, new) for new in parameter_slips(statement, label)]
+                              if "over[" in label else [])
             else:
                 candidates = [Site(op, label, path, _node_at(expr, path), new)
                               for path, new in OPERATOR_FUNCTIONS[op](expr)]
