@@ -147,3 +147,13 @@ def test_random_variables_need_no_domain_but_parameters_do():
     assert ok.kind == "expectation_over"
     with pytest.raises(ClaimDefinitionError, match="'sigma'"):
         claim("unbound", ExpectationOver(X, {X: Normal(mu, sigma)}, mu), {mu: domains.real()})
+
+
+def test_a_parameter_outside_its_space_is_undefined_not_a_number():
+    """Normal(mu, -sigma) is no distribution: the numeric path must not quietly read it as
+    Normal(mu, sigma) (a mutant that flipped the sign of sigma was 'proved' before this)."""
+    from verify.numeric import check_numeric
+
+    c = claim("negative_sd", ExpectationOver(X, {X: Normal(mu, -sigma)}, mu), MS, "fails")
+    result = check_numeric(c, instances=8)
+    assert result.status == "error" and "non-finite" in result.message

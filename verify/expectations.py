@@ -398,8 +398,42 @@ def _monte_carlo(integrand, over, env, sizes, key):
     return mean, jnp.sqrt(var / MC_SAMPLES), jnp.sqrt(var + mean ** 2)
 
 
+def _parameters_ok(over, env):
+    """Whether every distribution's parameters lie in its parameter space (sigma > 0, b > a,
+    0 <= p <= 1, lam > 0, probabilities >= 0 summing to 1): elsewhere it is no distribution, and the
+    side's value is NaN (an `error` naming non-finite values), never a number."""
+    import jax.numpy as jnp
+
+    from .evaluate import jax_backend
+
+    ev = lambda e: jnp.asarray(evaluate(e, env, jax_backend()), jnp.float64)  # noqa: E731
+    ok = jnp.asarray(True)
+    for _, d in over:
+        if isinstance(d, Normal):
+            ok = ok & (ev(d.sigma) > 0)
+        elif isinstance(d, Uniform):
+            ok = ok & (ev(d.b) > ev(d.a))
+        elif isinstance(d, (Bernoulli, Binomial)):
+            ok = ok & (ev(d.p) >= 0) & (ev(d.p) <= 1)
+        elif isinstance(d, Poisson):
+            ok = ok & (ev(d.lam) > 0)
+        elif isinstance(d, Categorical):
+            probs = jnp.stack([ev(q) for q in d.probs])
+            ok = ok & jnp.all(probs >= 0) & (jnp.abs(jnp.sum(probs) - 1) <= 1e-9)
+    return ok
+
+
 def _side(integrand, over, plan: str, dims: int, env, sizes, key, atol: float, rtol: float):
-    """(value, standard error, scale, valid) of E[integrand] by the side's plan."""
+    """(value, standard error, scale, valid) of E[integrand] by the side's plan (NaN where a
+    parameter lies outside its distribution's parameter space)."""
+    import jax.numpy as jnp
+
+    value, se, scale, valid = _side_value(integrand, over, plan, dims, env, sizes, key, atol, rtol)
+    defined = _parameters_ok(over, env)
+    return jnp.where(defined, value, jnp.nan), se, scale, valid | ~defined
+
+
+def _side_value(integrand, over, plan: str, dims: int, env, sizes, key, atol: float, rtol: float):
     import jax.numpy as jnp
 
     if plan == "monte_carlo":
