@@ -186,8 +186,9 @@ class Categorical(Distribution):
     def tex(self, p) -> str:
         def one(v):
             return r"\left(%s\right)" % ", ".join(p(x) for x in v) if isinstance(v, tuple) else p(v)
-        cells = ", ".join(r"%s \mapsto %s" % (one(v), p(q)) for v, q in zip(self.values, self.probs))
-        return r"\operatorname{Cat}\left\{%s\right\}" % cells
+        values = ", ".join(one(v) for v in self.values)
+        probs = ", ".join(p(q) for q in self.probs)
+        return r"\mathrm{Cat}\left(\left[%s\right], \left[%s\right]\right)" % (values, probs)
 
 
 @dataclass(frozen=True)
