@@ -51,3 +51,24 @@ def test_the_guide_examples_for_conditions_existence_limits_and_orders_run_verba
     assert {"existence", "equivalence", "order", "limit"} <= kinds, kinds
     for r in run_claims(claims, instances=8, symbolic_budget=30):
         assert r.verdict == "proved", (r.id, r.verdict, r.reason)
+
+
+def test_expectation_examples_in_the_guide_run_verbatim():
+    """The ```python blocks of "Expectations under distributions", run as one claim file: each
+    claim gets a verdict matching its expectation, and the sigmoid example is only `verified`."""
+    import types
+
+    from verify.claim import Claim as ClaimType
+    from verify.runner import run_claims
+
+    section = _section("Expectations under distributions")
+    code = "\n".join(re.findall(r"```python\n(.*?)```", section, flags=re.S))
+    module = types.ModuleType("guide_expectations")
+    exec(compile(code, "docs/writing-claims.md", "exec"), module.__dict__)  # the guide's own code
+    claims = [v for v in vars(module).values() if isinstance(v, ClaimType)]
+    assert len(claims) == 4
+    results = {r.id: r for r in run_claims(claims, seed=0, instances=16, symbolic_budget=40)}
+    for r in results.values():
+        assert r.matches_expectation, (r.id, r.verdict, r.reason)
+    assert results["mynotes.sigmoid.symmetric_mean"].verdict == "verified"
+    assert results["mynotes.normal.variance"].verdict == "proved"

@@ -7,6 +7,8 @@ Public API (re-exports only)::
     from verify import sigmoid, softplus, logsumexp, softmax
     from verify import SumOver  # how a report prints a sum over a family (tex_names)
     from verify import pinv, eigvecs, eigvals
+    from verify import ExpectationOver, Expected, Normal, Uniform, Bernoulli, Binomial, Poisson
+    from verify import Categorical, Deterministic
 """
 
 import importlib
@@ -19,6 +21,8 @@ _EXPORTS = {
     "SelectorError": ("._errors", "SelectorError"),
     **{name: (".claim", name) for name in ("Algorithmic", "Claim", "Derivation", "Expectation", "Gradient",
                                            "Identity", "Inequality", "Minimiser", "Property", "Shape")},
+    **{name: (".distributions", name) for name in ("Bernoulli", "Binomial", "Categorical", "Deterministic",
+                                                   "ExpectationOver", "Expected", "Normal", "Poisson", "Uniform")},
     **{name: (".nodes", name) for name in ("Grad", "Jacobian", "logsumexp", "scalar", "sigmoid", "softmax",
                                            "softplus")},
     "SumOver": (".texprint", "SumOver"),

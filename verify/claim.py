@@ -33,6 +33,7 @@ from ._errors import (
     one_line,
     user_frames,
 )
+from .distributions import ExpectationOver
 from .domains import Domain
 from .logic_kinds import LOGIC_KINDS, Equivalence, Implies, statement_problem
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, ScalarGrad, is_scalar_variable
@@ -174,7 +175,7 @@ class Shape:
 
 
 STATEMENT_KINDS = (Identity, Gradient, Derivation, Minimiser, Expectation, Property, Algorithmic, Shape,
-                   Inequality) + LOGIC_KINDS
+                   Inequality, ExpectationOver) + LOGIC_KINDS
 
 
 def sides(statement) -> list:
@@ -201,6 +202,8 @@ def sides(statement) -> list:
         return statement.sides()
     if isinstance(statement, Inequality):
         return [statement.lhs, statement.rhs]
+    if isinstance(statement, ExpectationOver):  # integrands, claimed value, distribution parameters
+        return statement.sides()
     raise TypeError(f"not a statement: {statement!r}")
 
 
@@ -460,6 +463,8 @@ def free_symbols(statement) -> set:
         found.discard(statement.wrt)
     for var in getattr(statement, "bound", ()):  # a witness, a limit's or an order's variable
         found.discard(var)
+    if isinstance(statement, ExpectationOver):  # the random variables are bound, like an integration variable
+        found -= statement.variables
     return found
 
 
@@ -480,12 +485,12 @@ def _collect(expr, bound: set, found: set) -> None:
     if isinstance(expr, sp.Lambda):
         _collect(expr.expr, bound | set(expr.variables), found)
         return
-    if isinstance(expr, sp.Sum):
+    if isinstance(expr, (sp.Sum, sp.Integral)):  # the index or integration variable is bound
         new_bound = bound | {lim[0] for lim in expr.limits}
         _collect(expr.function, new_bound, found)
-        for _, lo, hi in expr.limits:
-            _collect(lo, bound, found)
-            _collect(hi, bound, found)
+        for _, *ends in expr.limits:
+            for end in ends:
+                _collect(end, bound, found)
         return
     for arg in getattr(expr, "args", ()):
         if isinstance(arg, sp.Basic):

@@ -24,6 +24,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from ._errors import EvaluationError, ShapeMismatch
 from .linalg_nodes import EXACT_FUNCTIONS as EXACT_LINALG
 from .linalg_nodes import jax_functions as jax_linalg_functions
+from .quadrature import SPECIAL_FUNCTIONS, integral, jax_special_functions, series
 from .nodes import Grad, Jacobian, ScalarGrad, is_scalar_variable, logsumexp, sigmoid, softmax, softplus
 
 
@@ -120,6 +121,8 @@ def _evaluate(expr, env: Mapping[str, Any], be: Backend):
         return _square_op(expr, be.det, ev(expr.arg))
     if isinstance(expr, sp.Sum):
         return _sum(expr, env, be)
+    if isinstance(expr, sp.Integral):
+        return _integral(expr, env, be)
     if isinstance(expr, (Grad, ScalarGrad)):
         return _derivative(expr.f, expr.wrt, expr.at, env, be, be.grad)
     if isinstance(expr, Jacobian):
@@ -211,6 +214,9 @@ def _sum(expr: sp.Sum, env, be: Backend):
         if not limits:
             return _evaluate(expr.function, local_env, be)
         (var, lo, hi), rest = limits[0], limits[1:]
+        if hi is sp.oo:  # a series: SymPy's summation, or partial sums on the numeric backends
+            inner = sp.Sum(expr.function, *rest) if rest else expr.function
+            return series(inner, var, lo, local_env, be, _evaluate)
         lo_i, hi_i = _dim(lo, local_env), _dim(hi, local_env)
         parts = [expand(rest, {**local_env, str(var.name): k}) for k in range(lo_i, hi_i + 1)]
         if not parts:
@@ -218,6 +224,17 @@ def _sum(expr: sp.Sum, env, be: Backend):
         return reduce(be.add, parts)
 
     return expand(list(expr.limits), dict(env))
+
+
+def _integral(expr: sp.Integral, env, be: Backend):
+    """A definite integral, one variable at a time (innermost first): SymPy's integrate on the exact
+    backend, double-exponential quadrature on the numeric ones (verify.quadrature)."""
+    (var, *ends), rest = expr.limits[0], expr.limits[1:]
+    if len(ends) != 2:
+        raise EvaluationError(f"the integral {_show(expr)} has no limits for {var}; dlverify evaluates definite "
+                              "integrals only: give (x, a, b)")
+    inner = sp.Integral(expr.function, *rest) if rest else expr.function
+    return integral(inner, var, ends[0], ends[1], env, be, _evaluate)
 
 
 def _piecewise(expr: sp.Piecewise, env, be: Backend):
@@ -384,6 +401,7 @@ EXACT = Backend(
         softmax: lambda v: softmax(v).rewrite(sp.exp),
         sp.Heaviside: sp.Heaviside,
         **EXACT_LINALG,  # pinv, eigvecs, eigvals (verify.linalg_nodes)
+        **{f: f for f in SPECIAL_FUNCTIONS},
     },
     is_matrix=lambda v: isinstance(v, sp.MatrixBase),
 )
@@ -459,6 +477,7 @@ def _jax_backend() -> Backend:
             softmax: lambda v: jax.nn.softmax(v, axis=0),
             sp.Heaviside: lambda x, h0=0.5: jnp.heaviside(x, h0),
             **jax_linalg_functions(),  # pinv, eigvecs, eigvals (verify.linalg_nodes)
+            **jax_special_functions(),
         },
         is_matrix=lambda v: getattr(v, "ndim", 0) == 2,
     )

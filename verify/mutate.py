@@ -39,12 +39,14 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from ._errors import ClaimDefinitionWarning
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Inequality, Minimiser,
                     Property, Shape, free_symbols)
+from .distributions import ExpectationOver, parameter_fields, parameter_slips, with_parameter
 from .domains import positive
 from .logic_kinds import Equivalence, Exists, Implies, Limit, Order
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, sigmoid
 
 OPERATORS = ("flip_sign", "scale_2", "scale_half", "drop_transpose", "add_transpose", "swap_product",
-             "exponent", "swap_symbols", "drop_term", "neighbour_function", "reverse_relation")
+             "exponent", "swap_symbols", "drop_term", "neighbour_function", "reverse_relation",
+             "distribution_parameter")
 
 OPERATOR_TEXT = {
     "flip_sign": "negate a term, a side or a function argument",
@@ -58,6 +60,8 @@ OPERATOR_TEXT = {
     "drop_term": "drop one term of a sum",
     "neighbour_function": "replace a function by its neighbour (sigmoid/tanh, log/exp, sin/cos, Max/Min)",
     "reverse_relation": "reverse an inequality (<= becomes >=, < becomes >)",
+    "distribution_parameter": "a distribution parameter slip (sigma for sigma^2, 1 - p for p, lam + 1, a wider "
+                              "interval, a probability moved to the next cell)",
 }
 
 REVERSED_RELATION = {"<=": ">=", ">=": "<=", "<": ">", ">": "<"}
@@ -74,7 +78,8 @@ FIELDS = {Identity: ("lhs", "rhs"), Gradient: ("f", "claimed"), Derivation: ("st
           # verify.logic_kinds: a limit's expression and value, an order's error, a witness's conditions
           Limit: ("expr", "claimed"), Order: ("error",), Exists: ("witness", "conditions"),
           Implies: (), Equivalence: (),  # the directions' statements are not mutated (yet)
-          Inequality: ("lhs", "rhs")}
+          Inequality: ("lhs", "rhs"),
+          ExpectationOver: ("expr", "equals")}  # and each distribution parameter (fields())
 
 # Leaves whose arguments are names and dimensions, not sub-expressions.
 _OPAQUE = (sp.MatrixSymbol, sp.Identity, sp.ZeroMatrix, sp.OneMatrix, sp.Symbol, sp.Dummy, sp.Number,
@@ -366,10 +371,14 @@ def fields(statement) -> list[tuple[str, Any]]:
             out.extend((f"{name}[{k.name}]", sp.sympify(v, strict=True)) for k, v in value.items())
         elif isinstance(value, sp.Basic):
             out.append((name, value))
+    if isinstance(statement, ExpectationOver):
+        out += parameter_fields(statement)
     return out
 
 
 def with_field(statement, label: str, new):
+    if isinstance(statement, ExpectationOver) and "over[" in label:
+        return with_parameter(statement, label, new)
     if label.endswith((".lhs", ".rhs")):  # a side of an Exists condition
         index, side = int(label[label.index("[") + 1:label.index("]")]), label[-3:]
         values = list(statement.conditions)
@@ -410,6 +419,9 @@ def sites(claim: Claim, statement, operators: Iterable[str] = OPERATORS,
                 continue
             if op == "swap_symbols":
                 candidates = [Site(op, label, path, expr, new) for path, new, _ in swap_symbol_sites(claim, expr)]
+            elif op == "distribution_parameter":
+                candidates = ([Site(op, label, (), expr, new) for new in parameter_slips(statement, label)]
+                              if "over[" in label else [])
             else:
                 candidates = [Site(op, label, path, _node_at(expr, path), new)
                               for path, new in OPERATOR_FUNCTIONS[op](expr)]

@@ -28,12 +28,14 @@ from ._errors import EvaluationError, ShapeMismatch
 from . import inequality
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Inequality, Minimiser, Property,
                     Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
+from .distributions import ExpectationOver
 from .conditioning import (KINK_MARGIN, effective_rtol, instance_condition, kink_atoms, near_kink, rounding_floor,
                            tolerance_text)
 from .evaluate import evaluate, jax_backend
 from .limits import limit_pairs, order_pairs
 from .logic import check_directions_numeric, exists_pairs
 from .logic_kinds import Equivalence, Exists, Implies, Limit, Order
+from .expectations import expectation_pairs
 from .nodes import Grad
 from .search import SEARCH_STARTS, search_keys, search_sampler, searchable
 from .search import describe as describe_search
@@ -60,6 +62,11 @@ class Pair:
     strict: bool = False
     excluded_when: str = ""
     excluded_fix: str = ""
+    # a statistical check (verify.expectations): `extra` is (scale, acceptance band) per entry, and
+    # the band widens the tolerance
+    band: bool = False
+    # exact (lhs, rhs) at an exact member, for a check with no exact expressions (an expectation)
+    confirm: Callable[[dict], tuple] | None = None
 
 
 @dataclass(frozen=True)
@@ -332,6 +339,8 @@ def pairs_for(statement, claim: Claim, sizes: dict, key) -> tuple[list[Pair], li
         return _algorithmic_pairs(statement, notes), notes
     if isinstance(statement, Inequality):
         return [Pair(**fields) for fields in inequality.numeric_checks(statement, notes)], notes
+    if isinstance(statement, ExpectationOver):
+        return expectation_pairs(statement, claim, sizes, key)
     if isinstance(statement, Shape):
         def shape_pair(e):
             _ev(statement.expr, e)  # evaluating is the check: an ill-formed product raises ShapeMismatch
@@ -895,8 +904,12 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
                 return NumericResult("error", instances=total,
                                      message=f"{p.name}: non-finite values (NaN or inf) on {bad} of {n_used} "
                                              f"instances at sizes {sizes_text(sizes)}")
-            cmp = compare_entrywise(lhs, rhs, extra, atol=claim.atol, rtol=used_rtol, kappa=used_kappa,
-                                    strict=p.strict)
+            if p.band:  # extra holds (scale, acceptance band) per entry: the band adds to the tolerance
+                cmp = compare_entrywise(lhs, rhs, extra[:, 0], atol=claim.atol + extra[:, 1].reshape(n_used, -1),
+                                        rtol=used_rtol, kappa=used_kappa)
+            else:
+                cmp = compare_entrywise(lhs, rhs, extra, atol=claim.atol, rtol=used_rtol, kappa=used_kappa,
+                                        strict=p.strict)
             ratio = cmp.ratio
             if undefined_here is not None:
                 ratio = np.where(undefined_here, np.maximum(ratio, UNDEFINED_RATIO), ratio)

@@ -29,10 +29,12 @@ from . import crosscheck, inequality, undefined
 from ._errors import EvaluationError, ShapeMismatch
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Inequality, Minimiser,
                     Property, Shape, size_assignment_ok, sizes_text, symbol_shapes, variable_zero)
+from .distributions import ExpectationOver
 from .evaluate import EXACT, evaluate
 from .limits import check_limit_symbolic, check_order_symbolic
 from .logic import check_directions_symbolic, check_exists_symbolic
 from .logic_kinds import Equivalence, Exists, Implies, Limit, Order
+from .expectations import check_expectation_symbolic
 from .exact import (SymbolicResult, sizes_scope, _tex, component_choices, exact_value, find_exact_counterexample,
                     generic_env, provably_nonnegative, rational_envs, scope_of, symmetric_psd_proof)
 from .minimality import MINIMALITY_LEFT, minimality, subgradient_cases
@@ -490,6 +492,8 @@ def _decide(claim: Claim, statement, sizes: dict, steps: list, all_sizes: bool, 
         return check_limit_symbolic(claim, statement, sizes, steps, members)
     if isinstance(statement, Order):
         return check_order_symbolic(claim, statement, sizes, steps, members)
+    if isinstance(statement, ExpectationOver):
+        return check_expectation_symbolic(claim, statement, sizes, steps, members)
     return _compare_pairs(claim, statement, sizes, steps, members)
 
 

@@ -1070,6 +1070,7 @@ def statement_latex(st, names: Mapping | None = None) -> StatementTeX:
                         Shape)
     from .logic_kinds import LOGIC_KINDS
     from .logic_kinds import statement_tex as logic_statement_tex
+    from .distributions import ExpectationOver, Expected, expectation_tex
 
     p = printer_for(st, names)
 
@@ -1113,6 +1114,9 @@ def statement_latex(st, names: Mapping | None = None) -> StatementTeX:
                              if st.expected else "")
     elif isinstance(st, LOGIC_KINDS):  # implications, existence, limits, orders: verify.logic_kinds
         body = logic_statement_tex(st, t, lambda part: statement_latex(part, names).display)
+    elif isinstance(st, ExpectationOver):
+        body = expectation_tex(st.expr, st.over, t) + " = " + (
+            expectation_tex(st.equals.expr, st.equals.over, t) if isinstance(st.equals, Expected) else t(st.equals))
     else:
         body = str(st)
     where, done = [], 0

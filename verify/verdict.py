@@ -52,7 +52,7 @@ def confirm_exactly(claim: Claim, numeric: NumericResult, seconds: float = CONFI
         return numeric
     pair, sizes, single = numeric._worst_env
     c = numeric.counterexample
-    if pair.exact is None:
+    if pair.exact is None and pair.confirm is None:
         return replace(numeric, counterexample=replace(
             c, exact="not applicable: this check (perturbation, solver or line search) has no exact form"))
     env = dict(sizes)
@@ -63,6 +63,9 @@ def confirm_exactly(claim: Claim, numeric: NumericResult, seconds: float = CONFI
                 c, exact=f"not possible: no exact member of the {domain.name} domain near the value of {name}"))
         env[name] = value
     def exact_residual():
+        if pair.confirm is not None:  # an expectation: its exact value at the exact member
+            size, rational = exact_difference(*pair.confirm(env))
+            return size, "rational" if rational else "digits"
         if has_transcendental(*pair.exact):  # not rational at a rational member: judged at 60 digits either way
             try:
                 size = difference(mp_evaluate(pair.exact[0], env), mp_evaluate(pair.exact[1], env))

@@ -46,7 +46,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from verify import (Algorithmic, Claim, ClaimDefinitionError, Derivation, Expectation, Grad, Gradient, Identity, Inequality,
+from verify import (Algorithmic, Claim, ClaimDefinitionError, Derivation, Deterministic, Expectation, ExpectationOver,
+                    Grad, Gradient, Identity, Inequality, Normal, Poisson,
                     Jacobian, Minimiser, Property, Shape, domains, logsumexp, scalar, sigmoid, softmax as softmax_node,
                     softplus)
 from verify.logic_kinds import Equivalence, Exists, Implies, Limit, Order, rounds_to
@@ -1483,7 +1484,8 @@ def _(cid):
 
 # =================================================================================================
 # undefined sides: a formula that inverts a singular matrix (verify/undefined.py)
-# =================================================================================================
+# ==========================================================================================
+
 
 
 @case("undefined", "rank_one_outer_inverse", defect=D_UNDEFINED,
@@ -1501,6 +1503,58 @@ def _(cid):
     return dict(title="(A^T A)^-1 A^T A = I",
                 statement=Identity(sp.MatMul((A.T * A).inv(), A.T, A, evaluate=False), sp.Identity(n)),
                 domain={A: domains.rank_deficient()}, sizes=N3)
+
+
+# =================================================================================================
+# expectations under distributions (ExpectationOver, verify.expectations)
+# =================================================================================================
+
+_RV = sp.Symbol("X_rv", real=True)
+_MU, _SD = sp.Symbol("mu_e", real=True), sp.Symbol("sd_e", positive=True)
+_DIST_DOMAIN = {_MU: R(), _SD: domains.positive(0.5, 2.0)}
+
+
+@case("expectation_over", "variance_small_factor", aims="Gauss-Hermite quadrature: a variance 2% too large")
+def _(cid):
+    return dict(title="Var X = 1.02 sigma^2", statement=ExpectationOver((_RV - _MU) ** 2, {_RV: Normal(_MU, _SD)},
+                                                                        sp.Rational(51, 50) * _SD ** 2),
+                domain=_DIST_DOMAIN)
+
+
+@case("expectation_over", "mean_small_shift_mc",
+      aims="Monte Carlo budget: a mean off by sigma/25 (about 0.07 sd of the integrand) must leave the band")
+def _(cid):
+    return dict(title="E[max(X, 0)] shifted", statement=ExpectationOver(
+        sp.Max(_RV, 0), {_RV: Normal(0, _SD)}, _SD / sp.sqrt(2 * sp.pi) + _SD / 25), domain={_SD: _DIST_DOMAIN[_SD]})
+
+
+@case("expectation_over", "wrong_parameter", aims="a distribution parameter off (sd 2 sigma for sigma)")
+def _(cid):
+    return dict(title="E[X^2] under N(mu, 4 sigma^2) = mu^2 + sigma^2", statement=ExpectationOver(
+        _RV ** 2, {_RV: Normal(_MU, 2 * _SD)}, _MU ** 2 + _SD ** 2), domain=_DIST_DOMAIN)
+
+
+@case("expectation_over", "heavy_tailed_integrand",
+      aims="exp(X^2/4) under N(0, 1): mean sqrt(2), infinite variance (Monte Carlo would be unreliable)")
+def _(cid):
+    return dict(title="E[exp(X^2/4)] = 3/2", statement=ExpectationOver(sp.exp(_RV ** 2 / 4), {_RV: Normal(0, 1)},
+                                                                       sp.Rational(3, 2)), domain={})
+
+
+@case("expectation_over", "joint_as_product",
+      aims="a dependent pair (Y = X) read as independent: E[XY] under the joint vs the product of marginals")
+def _(cid):
+    y = sp.Symbol("Y_rv", real=True)
+    return dict(title="E[XY] = E[X] E[Y] for Y = X", statement=ExpectationOver(
+        _RV * y, {_RV: Normal(_MU, _SD), y: Deterministic(_RV)}, _MU ** 2), domain=_DIST_DOMAIN)
+
+
+@case("expectation_over", "poisson_variance",
+      aims="truncated Poisson sums: variance lam^2 instead of lam")
+def _(cid):
+    lam_ = sp.Symbol("lam_e", positive=True)
+    return dict(title="Var = lam^2", statement=ExpectationOver((_RV - lam_) ** 2, {_RV: Poisson(lam_)}, lam_ ** 2),
+                domain={lam_: domains.positive(0.1, 20.0)})
 
 
 # =================================================================================================
@@ -1817,7 +1871,7 @@ def test_every_domain_and_kind_is_covered():
         used_kinds.add(claim.kind)
     assert set(domains.ALL) <= used_domains, sorted(set(domains.ALL) - used_domains)
     assert {"identity", "gradient", "derivation", "minimiser", "expectation", "property", "algorithmic",
-            "shape"} <= used_kinds
+            "shape", "expectation_over"} <= used_kinds
 
 
 def test_enough_false_claims():
