@@ -314,6 +314,7 @@ def _layer_partial_names(sizes):
 
 layout_convention_a = Claim(
     id="calculus.jacobian.layout_convention.reading_a",
+    catalog="calculus.jacobian.layout_convention",
     title="Reading a: the Jacobian dv/du has d v_j / d u_k at row j, column k (numerator layout)",
     source=SOURCE_003,
     statement=_layout_entries,
@@ -341,6 +342,7 @@ def _layout_chain_rule(sizes):
 
 layout_convention_a_chain = Claim(
     id="calculus.jacobian.layout_convention.reading_a.chain_rule",
+    catalog="calculus.jacobian.layout_convention",
     title="Reading a, used: grad_u J = (dv/du)^T grad_v J with the numerator-layout Jacobian",
     source=SOURCE_003,
     statement=_layout_chain_rule,
@@ -367,6 +369,7 @@ A = sp.MatrixSymbol("A", m, n)
 
 linear_map_a = Claim(
     id="calculus.jacobian.linear_map.reading_a",
+    catalog="calculus.jacobian.linear_map",
     title="Reading a: if v = A u with A constant, then dv/du = A",
     source=SOURCE_003,
     statement=Gradient(A * u, u, claimed=A),

@@ -57,6 +57,7 @@ CONVEX_NOTES = ("f(w) = 1/2 ||B w - b||^2 with B any m x n matrix (half of the i
 
 convex_chord = Claim(
     id="calculus.convex.local_is_global.chord",
+    catalog="calculus.convex.local_is_global",
     title="A convex function lies below its chords",
     source=f"{SRC} — Calculus (untitled) › 7. Convex Set; 8. Convex Function",
     statement=Inequality(f(t * u + (1 - t) * v), t * f(u) + (1 - t) * f(v), "<="),
@@ -68,6 +69,7 @@ convex_chord = Claim(
 
 convex_first_order = Claim(
     id="calculus.convex.local_is_global.first_order",
+    catalog="calculus.convex.local_is_global",
     title="A convex function lies above its tangent planes, so a stationary point is a global minimiser",
     source=f"{SRC} — Calculus (untitled) › 7. Convex Set; 8. Convex Function",
     statement=Inequality(f(u) + scalar(Grad(f(u), u).T * (v - u)), f(v), "<="),

@@ -62,6 +62,7 @@ def taylor_polynomial(degree, at, step):
 
 corrected = Claim(
     id="calculus.taylor.any_function.corrected",
+    catalog="calculus.taylor.any_function",
     title="Taylor's theorem: f(x + t) minus its Taylor polynomial of degree 3 is O(t^4)",
     source="000_dc19b0ffecab0c76.txt, Calculus (untitled) > 6. Taylor Series (corrected)",
     statement=Order(smooth_1d(x0 + t) - taylor_polynomial(3, x0, t), t, 4),

@@ -129,6 +129,7 @@ FULL_RANK_NOTE = (
 
 pinv_full_column_rank = Claim(
     id="linear_algebra.pinv.full_column_rank.moore_penrose",
+    catalog="linear_algebra.pinv.full_column_rank",
     title="With full column rank, (A^T A)^{-1} A^T is the Moore-Penrose pseudo-inverse A^+",
     source=SRC_PINV + " (the correct restricted form)",
     statement=Identity(P, pinv(Afull)),
@@ -147,6 +148,7 @@ pinv_full_column_rank = Claim(
 
 pinv_left_inverse = Claim(
     id="linear_algebra.pinv.full_column_rank.left_inverse",
+    catalog="linear_algebra.pinv.full_column_rank",
     title="With full column rank, A^+ = (A^T A)^{-1} A^T is a left inverse: A^+ A = I_n",
     source=SRC_PINV + " (the correct restricted form)",
     statement=Identity(sp.MatMul(P, Afull, evaluate=False), sp.Identity(n)),
@@ -163,6 +165,7 @@ pinv_left_inverse = Claim(
 
 pinv_least_squares = Claim(
     id="linear_algebra.pinv.full_column_rank.least_squares",
+    catalog="linear_algebra.pinv.full_column_rank",
     title="With full column rank, x = A^+ b minimises ||A x - b||^2",
     source=SRC_PINV + " (the correct restricted form)",
     statement=Minimiser(f=scalar((Afull * z - b).T * (Afull * z - b)), wrt=z,

@@ -50,6 +50,7 @@ least_squares_is_norm = Claim(
 
 least_squares_corrected = Claim(
     id="linear_algebra.norm.least_squares_cost_is_norm.corrected",
+    catalog="linear_algebra.norm.least_squares_cost_is_norm",
     title="The least-squares cost is the squared l2 norm of the error vector",
     source=SRC,
     statement=Identity(cost, scalar(error.T * error)),

@@ -36,6 +36,7 @@ OVER = {Z1: Normal(0, 1), Z2: Normal(0, 1),
 pca_claims = [
     Claim(
         id="linear_algebra.eigen.pca_covariance.reading_a",
+        catalog="linear_algebra.eigen.pca_covariance",
         title="Variance reading: Var(q_i^T X) = q_i^T Sigma q_i = lambda_i, and distinct scores are uncorrelated",
         source=SOURCE,
         statement=ExpectationOver(

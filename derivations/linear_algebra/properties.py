@@ -87,6 +87,7 @@ P_RANGE = domains.positive(1.0, 8.0)
 
 lp_triangle = Claim(
     id="linear_algebra.norm.lp_family.triangle",
+    catalog="linear_algebra.norm.lp_family",
     title="The l_p norm satisfies the triangle inequality for p >= 1 (Minkowski)",
     source=f"{SRC} — Linear Algebra › 12. Norm of a Vector",
     statement=Inequality(lp_norm(x + y, p), lp_norm(x, p) + lp_norm(y, p), "<="),
@@ -102,6 +103,7 @@ lp_triangle = Claim(
 
 lp_homogeneity = Claim(
     id="linear_algebra.norm.lp_family.homogeneity",
+    catalog="linear_algebra.norm.lp_family",
     title="The l_p norm is absolutely homogeneous: ||t x||_p = |t| ||x||_p",
     source=f"{SRC} — Linear Algebra › 12. Norm of a Vector",
     statement=Identity(lp_norm(t * x, p), sp.Abs(t) * lp_norm(x, p)),
@@ -112,6 +114,7 @@ lp_homogeneity = Claim(
 
 lp_definite = Claim(
     id="linear_algebra.norm.lp_family.definite",
+    catalog="linear_algebra.norm.lp_family",
     title="Each |x_i| is at most ||x||_p, so ||x||_p = 0 only for x = 0",
     source=f"{SRC} — Linear Algebra › 12. Norm of a Vector",
     statement=Inequality(x.applyfunc(sp.Abs), lp_norm(x, p) * sp.OneMatrix(n, 1), "<="),
@@ -126,6 +129,7 @@ lp_definite = Claim(
 
 euclidean_triangle = Claim(
     id="linear_algebra.norm.lp_family.euclidean_triangle",
+    catalog="linear_algebra.norm.lp_family",
     title="The Euclidean length ||x||_2 = sqrt(x^T x) satisfies the triangle inequality",
     source=f"{SRC} — Linear Algebra › 12. Norm of a Vector",
     statement=Inequality(l2_norm(x + y), l2_norm(x) + l2_norm(y), "<="),
@@ -152,6 +156,7 @@ PR_NOTES = ("P = S^T with S row-stochastic (positive entries, rows summing to 1)
 
 pagerank_eigenvalue_one = Claim(
     id="linear_algebra.eigen.pagerank_eigenvalue_one.eigenvalue_one",
+    catalog="linear_algebra.eigen.pagerank_eigenvalue_one",
     title="A column-stochastic matrix has 1 as an eigenvalue: 1^T P = 1^T",
     source=f"{SRC} — Linear Algebra › 11. Eigen Vectors",
     statement=Identity(ones_row * Pt, ones_row),
@@ -162,6 +167,7 @@ pagerank_eigenvalue_one = Claim(
 
 pagerank_fixed_point = Claim(
     id="linear_algebra.eigen.pagerank_eigenvalue_one.damped_fixed_point",
+    catalog="linear_algebra.eigen.pagerank_eigenvalue_one",
     title="With damping, r = (1 - d)/n (I - d P)^{-1} 1 satisfies G r = r",
     source=f"{SRC} — Linear Algebra › 11. Eigen Vectors",
     statement=Identity(G * r, r),
@@ -173,6 +179,7 @@ pagerank_fixed_point = Claim(
 
 pagerank_positive = Claim(
     id="linear_algebra.eigen.pagerank_eigenvalue_one.damped_positive",
+    catalog="linear_algebra.eigen.pagerank_eigenvalue_one",
     title="The damped page-rank vector is strictly positive",
     source=f"{SRC} — Linear Algebra › 11. Eigen Vectors",
     statement=Inequality(r, sp.ZeroMatrix(n, 1), ">"),
@@ -184,6 +191,7 @@ pagerank_positive = Claim(
 
 pagerank_normalised = Claim(
     id="linear_algebra.eigen.pagerank_eigenvalue_one.damped_normalised",
+    catalog="linear_algebra.eigen.pagerank_eigenvalue_one",
     title="The damped page-rank vector sums to 1",
     source=f"{SRC} — Linear Algebra › 11. Eigen Vectors",
     statement=Identity(ones_row * r, sp.OneMatrix(1, 1)),

@@ -40,6 +40,7 @@ cov_xy, var_x, var_y = moments(u, v)
 
 correlation_bounded = Claim(
     id="probability.correlation.normalized.bounded",
+    catalog="probability.correlation.normalized",
     title="The correlation coefficient lies in [-1, 1]: cov(X, Y)^2 <= var X var Y",
     source=SRC,
     statement=Inequality(cov_xy**2, var_x * var_y, "<="),
@@ -51,6 +52,7 @@ correlation_bounded = Claim(
 
 correlation_affine = Claim(
     id="probability.correlation.normalized.affine_invariant",
+    catalog="probability.correlation.normalized",
     title="The correlation coefficient is unchanged by X -> aX + b, Y -> cY + d with a, c > 0",
     source=SRC,
     statement=Identity(rho(a * u + b * sp.OneMatrix(K, 1), c * v + e * sp.OneMatrix(L, 1)), rho(u, v)),

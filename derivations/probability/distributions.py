@@ -56,6 +56,7 @@ TEX = {"lam": r"\lambda", "mu": r"\mu", "sigma": r"\sigma"}
 pmf_pdf_normalization = [
     Claim(
         id="probability.pmf_pdf.normalization.sums_to_one",
+        catalog="probability.pmf_pdf.normalization",
         title="Each named pmf sums to 1 and each named pdf integrates to 1",
         source=f"{SOURCE} › 4. Probability Mass Function; 5. Probability Density Function",
         statement=Identity(
@@ -80,6 +81,7 @@ pmf_pdf_normalization = [
     ),
     Claim(
         id="probability.pmf_pdf.normalization.nonnegative",
+        catalog="probability.pmf_pdf.normalization",
         title="The named pmfs and pdfs are non-negative",
         source=f"{SOURCE} › 4. Probability Mass Function; 5. Probability Density Function",
         statement=Property(sp.ImmutableMatrix([normal_pdf(x), uniform_pdf(), bernoulli_pmf(0), bernoulli_pmf(1),

@@ -49,6 +49,7 @@ discrete_mean = sum(v * pr for v, pr in zip(xs, probs))
 expectation_claims = [
     Claim(
         id="probability.expectation.discrete_continuous.discrete",
+        catalog="probability.expectation.discrete_continuous",
         title="E[X] = sum_i x_i p_i for a discrete X",
         source=f"{SOURCE} › 6. Expectation of a Random Variable",
         statement=ExpectationOver(X, {X: Categorical(xs, probs)}, discrete_mean),
@@ -59,6 +60,7 @@ expectation_claims = [
     ),
     Claim(
         id="probability.expectation.discrete_continuous.continuous",
+        catalog="probability.expectation.discrete_continuous",
         title="E[X] = integral of x p(x) dx for a continuous X",
         source=f"{SOURCE} › 6. Expectation of a Random Variable",
         statement=ExpectationOver(sp.ImmutableMatrix([X, Y]), {X: Normal(mu, sigma), Y: Uniform(a, a + w)},
@@ -76,6 +78,7 @@ expectation_claims = [
 variance_claims = [
     Claim(
         id="probability.variance.forms.discrete",
+        catalog="probability.variance.forms",
         title="Var X = sum_i (x_i - mu)^2 p_i = E[X^2] - mu^2 for a discrete X",
         source=f"{SOURCE} › 7. Variance of a Random Variable",
         statement=ExpectationOver((X - discrete_mean) ** 2, {X: Categorical(xs, probs)},
@@ -88,6 +91,7 @@ variance_claims = [
     ),
     Claim(
         id="probability.variance.forms.continuous",
+        catalog="probability.variance.forms",
         title="Var X = integral of (x - mu)^2 p(x) dx = E[X^2] - mu^2 for a continuous X",
         source=f"{SOURCE} › 7. Variance of a Random Variable",
         statement=ExpectationOver((Y - (2 * a + w) / 2) ** 2, {Y: Uniform(a, a + w)},
@@ -124,6 +128,7 @@ covariance_claims = [
     ),
     Claim(
         id="probability.covariance.independence_zero.discrete",
+        catalog="probability.covariance.independence_zero",
         title="Independent X and Y have E[XY] = E[X] E[Y], so cov(X, Y) = 0",
         source=f"{SOURCE} › 8. Covariance and Correlation Coefficient",
         statement=ExpectationOver(
@@ -138,6 +143,7 @@ covariance_claims = [
     ),
     Claim(
         id="probability.covariance.independence_zero.continuous",
+        catalog="probability.covariance.independence_zero",
         title="Independent continuous and count variables: E[XY] = E[X] E[Y], cov = 0",
         source=f"{SOURCE} › 8. Covariance and Correlation Coefficient",
         statement=ExpectationOver(sp.ImmutableMatrix([X * Y, (X - mu) * (Y - lam)]),

@@ -49,6 +49,7 @@ risk_claims = [
     ),
     Claim(
         id="probability.risk.joint_density.corrected",
+        catalog="probability.risk.joint_density",
         title="Risk: the integral of the loss against the joint density of (X, Y) is the expected loss",
         source=f"{SOURCE} › Risk",
         statement=ExpectationOver(loss(X, Y), JOINT, (v - w) ** 2 * (mu ** 2 + s ** 2) + t ** 2),
@@ -79,6 +80,7 @@ for i in range(M):
 empirical_risk_claims = [
     Claim(
         id="probability.empirical_risk.uniform_weights.point_masses",
+        catalog="probability.empirical_risk.uniform_weights",
         title="Mass 1/m on each training pair turns the risk into the average loss J",
         source=f"{SOURCE} › Empirical risk; 2. Learning algorithm",
         statement=ExpectationOver(loss(X, Y), {(X, Y): Categorical(tuple(zip(xd, yd)), (sp.Rational(1, M),) * M)},
@@ -91,6 +93,7 @@ empirical_risk_claims = [
     ),
     Claim(
         id="probability.empirical_risk.uniform_weights.unbiased",
+        catalog="probability.empirical_risk.uniform_weights",
         title="For a fixed predictor and i.i.d. pairs, E[J] = R (the empirical risk is unbiased)",
         source=f"{SOURCE} › Empirical risk; 2. Learning algorithm",
         statement=ExpectationOver(sp.Rational(1, M) * sum(loss(Xs[i], Ys[i]) for i in range(M)), SAMPLE,
