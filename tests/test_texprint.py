@@ -579,3 +579,38 @@ def test_eigen_nodes_take_a_transpose_without_brackets():
 def test_an_entry_of_a_column_expression_has_one_index():
     assert L(MatrixElement(X * theta, 1, 0)) == r"\left(X \theta\right)_{2}"
     assert L(MatrixElement(A * B, 0, 1)) == r"\left(A B\right)_{1,2}"
+
+
+LINEAR_ALGEBRA = {
+    "linear_algebra.dot.sum_of_products":
+        (r"\begin{aligned} &v_{1}^{\top} v_{2} \\ &= \sum_{i=1}^{n} {v_{1}}_{i} {v_{2}}_{i} \\ &= v_{2}^{\top} v_{1} "
+         r"\end{aligned}", ()),
+    "linear_algebra.unit_vector.norm_one.norm": (r"\left\|u\right\| = 1", (r"u = \frac{x}{\left\|x\right\|}",)),
+    "linear_algebra.projection.scalar_projection.residual_orthogonal":
+        (r"\left(v_{1} - \left(v_{1}^{\top} u_{2}\right) u_{2}\right)^{\top} v_{2} = 0",
+         (r"u_{2} = \frac{v_{2}}{\left\|v_{2}\right\|}",)),
+    "linear_algebra.eigen.definition_direction.stretch":
+        (r"\frac{\left\|A x\right\|}{\left\|x\right\|} = \left|\lambda\right|",
+         (r"A = \frac{1}{\left\|x\right\|^{2}} \left(\lambda x - M x\right) x^{\top} + M",)),
+    "linear_algebra.spectral.symmetric_orthonormal.decomposition": (r"H = Q_{H} \Lambda_{H} Q_{H}^{\top}", ()),
+    "linear_algebra.norm.least_squares_cost_is_norm.corrected":
+        (r"J(\theta) = \left\|y - X \theta\right\|^{2}",
+         (r"J(\theta) = \sum_{i=1}^{m} \left(y_{i} - \left(X \theta\right)_{i}\right)^{2}",)),
+}
+
+
+@pytest.mark.parametrize("cid", sorted(LINEAR_ALGEBRA))
+def test_linear_algebra_statements_read_as_written(printed, cid):
+    display, where = LINEAR_ALGEBRA[cid]
+    assert (printed[cid].display, printed[cid].where) == (display, where)
+
+
+def test_no_linear_algebra_statement_is_a_packed_vector_or_a_shifted_sum(printed):
+    for cid, out in printed.items():
+        if not cid.startswith("linear_algebra."):
+            continue
+        for text in (out.display, *out.where):
+            assert r"\sum_{i=0}" not in text and "+ 1}" not in text and "i_{1}" not in text, (cid, text)
+            assert r"\sqrt{\left\|" not in text, (cid, text)
+        # a check vector of several facts compared with a vector of constants reads as noise: one claim per fact
+        assert not re.search(r"\\end\{matrix\}\\right\] = \\left\[\\begin\{matrix\}[0-9\\ ]", out.display), cid

@@ -11,6 +11,16 @@ statement and collects the "where" lines that define the names it introduced.  C
 * `u^{\top} u` for a column u is `\|u\|^{2}`, `\mathbf{1}^{\top} |w|` is `\|w\|_{1}`, and
   `scalar(M)` (the entry (0, 0) of a 1 x 1 product) is the product itself.  Entries of a matrix
   symbol are indexed from 1: `P_{1,2}` is row 1, column 2; `w_{3}` is entry 3 of a column vector.
+  `\sqrt{u^{\top} u}` is `\|u\|`, and `x^{\top} A^{\top} A x` is `\|A x\|^{2}`.
+* `\sum_{i=1}^{n} x_{i}` for `Sum(x[i, 0], (i, 0, n - 1))`: an index that only picks entries is
+  counted from 1 like the entries (the same sum re-indexed: bounds and indices shift together).
+  SymPy stores an entry of a product it evaluates (`(x.T*x)[0, 0]`) as a sum over an index of its
+  own (a Dummy); such a sum prints as the product (`\|x\|^{2}`, `(X \theta)_{i}`) only when SymPy's
+  own entry of that product, rebuilt, is the stored sum (`_product_entry`).  A sum the claim
+  writes over its own symbol is printed as a sum.
+* A product inside a product exists only when a claim builds it unevaluated, to keep its grouping:
+  it prints grouped (`A \left(c x\right)`); a scalar coefficient that is itself a product of
+  matrices is bracketed (`(v^{\top} u) u`); `x / \|x\|` is `\frac{x}{\|x\|}`.
 * A function applied entrywise prints as the function of the matrix (`\tanh(z)`, `\exp(z)`,
   `\sigma(z)`, `|z|`, `\max(0, z)`); a lambda that is not a chain of functions gets a name defined
   on a "where" line.  `\odot` is the entrywise product.  `\mathop{\mathrm{diag}}(v)`, `\det(X)`,
