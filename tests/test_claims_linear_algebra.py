@@ -77,19 +77,33 @@ CONTROLS = [
              inverses.pinv_full_column_rank, {inverses.m: (3, 3), inverses.n: (2, 2)}, ({"m": 3, "n": 2},)),
     _control("controls.la.unit_vector_unnormalised",
              Identity(vectors.norm(vectors.x / scalar(vectors.x.T * vectors.x)), 1),
-             vectors.unit_vector, {vectors.n: (2, 2)}, ({"n": 2},)),
+             vectors.unit_vector_norm, {vectors.n: (2, 2)}, ({"n": 2},)),
+    _control("controls.la.unit_vector_direction_unnormalised",
+             Identity(scalar(vectors.x.T * vectors.x) / vectors.norm(vectors.x), 1),
+             vectors.unit_vector_direction, {vectors.n: (2, 2)}, ({"n": 2},)),
     _control("controls.la.projection_unnormalised",
              Identity(scalar(v1.T * v2), scalar(v1.T * v2) / vectors.norm(v2)),
-             vectors.scalar_projection, {vectors.n: (2, 2)}, ({"n": 2},)),
+             vectors.projection_component, {vectors.n: (2, 2)}, ({"n": 2},)),
+    _control("controls.la.projection_residual_unnormalised",  # v1 - (v1^T v2) v2: orthogonal only if ||v2|| = 1
+             Identity(scalar((v1 - scalar(v1.T * v2) * v2).T * v2), 0),
+             vectors.projection_residual, {vectors.n: (2, 2)}, ({"n": 2},)),
+    _control("controls.la.eigen_scaled_twice",  # A (c x) = c^2 lambda x: false unless c is 0 or 1
+             Derivation(steps=(eigen.A * (eigen.c * eigen.x), eigen.c ** 2 * eigen.lam * eigen.x)),
+             eigen.definition_scaled, {eigen.n: (2, 2)}, ({"n": 2},)),
+    _control("controls.la.eigen_sign_abs",  # the component along x has the sign of lambda, not |lambda|
+             Identity(scalar(eigen.x.T * eigen.A * eigen.x) / scalar(eigen.x.T * eigen.x), sp.Abs(eigen.lam)),
+             eigen.definition_sign, {eigen.n: (2, 2)}, ({"n": 2},)),
     _control("controls.la.eigen_stretch_not_abs",
              Identity(vectors.norm(eigen.A * eigen.x) / vectors.norm(eigen.x), eigen.lam),
-             eigen.definition_direction, {eigen.n: (2, 2)}, ({"n": 2},),
-             domain={k: v for k, v in eigen.definition_direction.domain.items() if k != "c"}),
+             eigen.definition_stretch, {eigen.n: (2, 2)}, ({"n": 2},)),
     # squared eigenvalues (H^2 for H): false whatever order and signs each backend gives the eigenvectors
     # (Q Lambda Q without the transpose is not: SymPy's 2 x 2 Q may be symmetric, JAX's not)
     _control("controls.la.spectral_squared_eigenvalues",
-             Identity(eigen.Q * eigen.Lam * eigen.Lam * eigen.Q.T, eigen.H),
-             eigen.spectral, {eigen.n: (2, 2)}, ({"n": 2},)),
+             Identity(eigen.H, eigen.Q * eigen.Lam * eigen.Lam * eigen.Q.T),
+             eigen.spectral_decomposition, {eigen.n: (2, 2)}, ({"n": 2},)),
+    _control("controls.la.spectral_orthonormal_scaled",  # the last link, Q^T Q = 2 I, is false
+             Derivation(steps=(eigen.Q * eigen.Q.T, eigen.Q.T * eigen.Q, 2 * sp.Identity(eigen.n))),
+             eigen.spectral_orthonormal, {eigen.n: (2, 2)}, ({"n": 2},)),
 ]
 
 

@@ -496,3 +496,122 @@ def test_an_unevaluated_sum_prints_in_the_order_written():
     assert L(a + b) == L(b + a) == "a + b"
     assert L(sp.Add(b, a, evaluate=False)) == "b + a"
     assert L(sp.Add(b, 2 * a**2, -a, evaluate=False)) == r"b + 2 a^{2} - a"
+
+
+# --- sums over an index, norms and grouped products (the linear-algebra claims) ---------------------------
+
+i_ = sp.Symbol("i", integer=True)
+
+
+def test_a_sum_over_entries_is_counted_from_one_like_the_entries():
+    # the same sum, re-indexed: bounds and indices shift together
+    assert L(sp.Sum(x[i_, 0] * y[i_, 0], (i_, 0, n - 1))) == r"\sum_{i=1}^{n} x_{i} y_{i}"
+    assert L(sp.Sum(P[i_, i_ + 1], (i_, 0, n - 2))) == r"\sum_{i=1}^{n - 1} P_{i,i + 1}"
+    # negative controls: an index that is also a number in the term keeps its own count
+    assert L(sp.Sum(i_ * x[i_, 0], (i_, 0, n - 1))) == r"\sum_{i=0}^{n - 1} i x_{i + 1}"
+    assert L(sp.Sum(x[2 * i_, 0], (i_, 0, 1))) == r"\sum_{i=0}^{1} x_{2 i + 1}"
+
+
+def test_the_shifted_sum_is_the_stored_sum():
+    printer = ClaimLatexPrinter()
+    s = sp.Sum(x[i_, 0] ** 2 + P[i_, 0], (i_, 0, n - 1))
+    assert printer._entry_indices_only(s.function, i_)
+    shifted = sp.Sum(s.function.xreplace({i_: i_ - 1}), (i_, 1, n))
+    at = {n: 3}
+    assert sp.expand(s.subs(at).doit() - shifted.subs(at).doit()) == 0
+    assert not printer._entry_indices_only(i_ * x[i_, 0], i_)
+
+
+def test_a_sum_sympy_forms_for_an_entry_of_a_product_prints_as_the_product():
+    # SymPy stores (x^T x)[0, 0] built by an operation as the sum of x_i^2 over an index of its own
+    built = (x.T * x)[0, 0]
+    assert isinstance(built, sp.Sum)
+    assert L(built) == r"\left\|x\right\|^{2}"
+    assert L(sp.sqrt(built)) == r"\left\|x\right\|"
+    assert L(1 / sp.sqrt(built)) == r"\frac{1}{\left\|x\right\|}"
+    assert L((x.T * y)[0, 0]) == r"x^{\top} y"
+    assert L(sp.Sum((Y[i_, 0] - (X * theta)[i_, 0]) ** 2, (i_, 0, m - 1))) == \
+        r"\sum_{i=1}^{m} \left(Y_{i} - \left(X \theta\right)_{i}\right)^{2}"
+    # the root of a squared norm stored as a product
+    assert L(sp.sqrt(scalar(theta.T * theta))) == r"\left\|\theta\right\|"
+
+
+def test_sums_that_are_not_an_entry_of_a_product():
+    d = sp.Dummy("i_1", integer=True)
+    # one term short of x^T x: SymPy's entry of the product differs, so it stays a sum (its index renamed)
+    assert L(sp.Sum(x[d, 0] ** 2, (d, 0, n - 2))) == r"\sum_{i=1}^{n - 1} x_{i}^{2}"
+    # a sum the claim writes over its own index is what the notes write: shown as a sum
+    assert L(sp.Sum(x[i_, 0] ** 2, (i_, 0, n - 1))) == r"\sum_{i=1}^{n} x_{i}^{2}"
+    # a renamed index avoids the letters the term uses
+    i_sym = sp.Symbol("i", integer=True)
+    assert L(sp.Sum(x[d, 0] * i_sym, (d, 0, n - 1))) == r"\sum_{j=1}^{n} i x_{j}"
+    # the square root of a product that is not a squared norm stays a root
+    assert L(sp.sqrt(scalar(x.T * y))) == r"\sqrt{x^{\top} y}"
+
+
+def test_the_squared_norm_of_a_product():
+    assert L(scalar(x.T * A.T * A * x)) == r"\left\|A x\right\|^{2}"
+    assert L(scalar(x.T * A.T * B * x)) == r"\left(A x\right)^{\top} B x"  # two different vectors
+    assert L(scalar(y.T * A.T * A * x)) == r"\left(A y\right)^{\top} A x"  # (A y)^T (A x): no norm
+
+
+def test_a_vector_over_a_scalar_and_grouped_products():
+    c = sp.Symbol("c", real=True)
+    norm_x = sp.sqrt(scalar(x.T * x))
+    assert L(x / norm_x) == r"\frac{x}{\left\|x\right\|}"
+    assert L(x / lam) == r"\frac{x}{\lambda}"
+    assert L(A * x / lam) == r"\frac{1}{\lambda} A x"  # a product keeps its coefficient in front
+    # a product inside a product exists only when built unevaluated: it prints as grouped
+    assert L(sp.MatMul(A, sp.MatMul(c, x, evaluate=False), evaluate=False)) == r"A \left(c x\right)"
+    assert L(sp.MatMul(c, sp.MatMul(A, x, evaluate=False), evaluate=False)) == r"c \left(A x\right)"
+    assert L(c * A * x) == r"c A x"
+    # a scalar coefficient that is itself a product of matrices is bracketed; a squared norm is not
+    assert L(sp.MatMul(scalar(x.T * y), x, evaluate=False)) == r"\left(x^{\top} y\right) x"
+    assert L(sp.MatMul(scalar(y.T * y), x, evaluate=False)) == r"\left\|y\right\|^{2} x"
+
+
+def test_eigen_nodes_take_a_transpose_without_brackets():
+    from verify import eigvals, eigvecs
+
+    Q = eigvecs(H)
+    assert L(Q * eigvals(H) * Q.T) == r"Q_{H} \Lambda_{H} Q_{H}^{\top}"
+
+
+def test_an_entry_of_a_column_expression_has_one_index():
+    assert L(MatrixElement(X * theta, 1, 0)) == r"\left(X \theta\right)_{2}"
+    assert L(MatrixElement(A * B, 0, 1)) == r"\left(A B\right)_{1,2}"
+
+
+LINEAR_ALGEBRA = {
+    "linear_algebra.dot.sum_of_products":
+        (r"\begin{aligned} &v_{1}^{\top} v_{2} \\ &= \sum_{i=1}^{n} {v_{1}}_{i} {v_{2}}_{i} \\ &= v_{2}^{\top} v_{1} "
+         r"\end{aligned}", ()),
+    "linear_algebra.unit_vector.norm_one.norm": (r"\left\|u\right\| = 1", (r"u = \frac{x}{\left\|x\right\|}",)),
+    "linear_algebra.projection.scalar_projection.residual_orthogonal":
+        (r"\left(v_{1} - \left(v_{1}^{\top} u_{2}\right) u_{2}\right)^{\top} v_{2} = 0",
+         (r"u_{2} = \frac{v_{2}}{\left\|v_{2}\right\|}",)),
+    "linear_algebra.eigen.definition_direction.stretch":
+        (r"\frac{\left\|A x\right\|}{\left\|x\right\|} = \left|\lambda\right|",
+         (r"A = \frac{1}{\left\|x\right\|^{2}} \left(\lambda x - M x\right) x^{\top} + M",)),
+    "linear_algebra.spectral.symmetric_orthonormal.decomposition": (r"H = Q_{H} \Lambda_{H} Q_{H}^{\top}", ()),
+    "linear_algebra.norm.least_squares_cost_is_norm.corrected":
+        (r"J(\theta) = \left\|y - X \theta\right\|^{2}",
+         (r"J(\theta) = \sum_{i=1}^{m} \left(y_{i} - \left(X \theta\right)_{i}\right)^{2}",)),
+}
+
+
+@pytest.mark.parametrize("cid", sorted(LINEAR_ALGEBRA))
+def test_linear_algebra_statements_read_as_written(printed, cid):
+    display, where = LINEAR_ALGEBRA[cid]
+    assert (printed[cid].display, printed[cid].where) == (display, where)
+
+
+def test_no_linear_algebra_statement_is_a_packed_vector_or_a_shifted_sum(printed):
+    for cid, out in printed.items():
+        if not cid.startswith("linear_algebra."):
+            continue
+        for text in (out.display, *out.where):
+            assert r"\sum_{i=0}" not in text and "+ 1}" not in text and "i_{1}" not in text, (cid, text)
+            assert r"\sqrt{\left\|" not in text, (cid, text)
+        # a check vector of several facts compared with a vector of constants reads as noise: one claim per fact
+        assert not re.search(r"\\end\{matrix\}\\right\] = \\left\[\\begin\{matrix\}[0-9\\ ]", out.display), cid

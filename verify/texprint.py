@@ -11,6 +11,16 @@ statement and collects the "where" lines that define the names it introduced.  C
 * `u^{\top} u` for a column u is `\|u\|^{2}`, `\mathbf{1}^{\top} |w|` is `\|w\|_{1}`, and
   `scalar(M)` (the entry (0, 0) of a 1 x 1 product) is the product itself.  Entries of a matrix
   symbol are indexed from 1: `P_{1,2}` is row 1, column 2; `w_{3}` is entry 3 of a column vector.
+  `\sqrt{u^{\top} u}` is `\|u\|`, and `x^{\top} A^{\top} A x` is `\|A x\|^{2}`.
+* `\sum_{i=1}^{n} x_{i}` for `Sum(x[i, 0], (i, 0, n - 1))`: an index that only picks entries is
+  counted from 1 like the entries (the same sum re-indexed: bounds and indices shift together).
+  SymPy stores an entry of a product it evaluates (`(x.T*x)[0, 0]`) as a sum over an index of its
+  own (a Dummy); such a sum prints as the product (`\|x\|^{2}`, `(X \theta)_{i}`) only when SymPy's
+  own entry of that product, rebuilt, is the stored sum (`_product_entry`).  A sum the claim
+  writes over its own symbol is printed as a sum.
+* A product inside a product exists only when a claim builds it unevaluated, to keep its grouping:
+  it prints grouped (`A \left(c x\right)`); a scalar coefficient that is itself a product of
+  matrices is bracketed (`(v^{\top} u) u`); `x / \|x\|` is `\frac{x}{\|x\|}`.
 * A function applied entrywise prints as the function of the matrix (`\tanh(z)`, `\exp(z)`,
   `\sigma(z)`, `|z|`, `\max(0, z)`); a lambda that is not a chain of functions gets a name defined
   on a "where" line.  `\odot` is the entrywise product.  `\mathop{\mathrm{diag}}(v)`, `\det(X)`,
@@ -45,6 +55,7 @@ from sympy.printing.latex import LatexPrinter, translate
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
+from .linalg_nodes import eigvals, eigvecs
 from .nodes import Grad, Jacobian
 
 _LATEX = importlib.import_module("sympy.printing.latex")  # the module, not the function sympy.latex
@@ -376,6 +387,10 @@ class ClaimLatexPrinter(LatexPrinter):
             return PRECEDENCE["Atom"]
         if isinstance(expr, sp.Add) and self._expr_names and self._canon(-expr) in self._expr_names:
             return PRECEDENCE["Add"]
+        if isinstance(expr, sp.Sum) and self._product_entry(expr) is not None:
+            return self._prec(self._product_entry(expr))
+        if isinstance(expr, sp.Pow) and self._squared_norm(expr.base) is not None and abs(expr.exp) == sp.S.Half:
+            return PRECEDENCE["Atom"] if expr.exp > 0 else PRECEDENCE["Mul"]
         if isinstance(expr, MatrixElement):
             if self._scalar_form(expr):
                 inner = expr.parent
@@ -439,7 +454,8 @@ class ClaimLatexPrinter(LatexPrinter):
     def _base(self, expr) -> str:
         """`expr` as the base of a superscript: parenthesised unless it prints as an atom."""
         text = self._print(expr)
-        atomic = (isinstance(expr, (sp.MatrixSymbol, sp.Symbol, sp.Identity, sp.OneMatrix, sp.ZeroMatrix))
+        atomic = (isinstance(expr, (sp.MatrixSymbol, sp.Symbol, sp.Identity, sp.OneMatrix, sp.ZeroMatrix,
+                                    eigvecs, eigvals))  # Q_{H}, \Lambda_{H}: a letter with a subscript
                   or (isinstance(expr, MatrixElement) and isinstance(expr.parent, sp.MatrixSymbol))
                   or self._named_quiet(expr))
         return text if atomic else self._add_parens(text)
@@ -517,7 +533,16 @@ class ClaimLatexPrinter(LatexPrinter):
         if not isinstance(expr, sp.MatMul):
             return None
         coeff, mats = self._split_matmul(expr)
-        if coeff != 1 or len(mats) != 2:
+        if coeff != 1 or len(mats) < 2 or len(mats) % 2:
+            return None
+        if len(mats) > 2:  # x^T A^T A x is (A x)^T (A x): the squared norm of A x
+            half = len(mats) // 2
+            right = sp.MatMul(*mats[half:])
+            try:
+                if _is_column(right) and self._canon(sp.MatMul(*mats[:half])) == self._canon(right.T):
+                    return "2", right
+            except Exception:
+                return None
             return None
         left, right = mats
         if not _is_column(right):
@@ -547,8 +572,9 @@ class ClaimLatexPrinter(LatexPrinter):
         if coeff == 1:
             return sign, ""
         text = self._print(coeff)
-        if isinstance(coeff, sp.Add) and not self._named_quiet(coeff):
-            text = self._add_parens(text)
+        if (isinstance(coeff, sp.Add) or (self._scalar_form(coeff) and self._norm(coeff.parent) is None)) \
+                and not self._named_quiet(coeff):
+            text = self._add_parens(text)  # (v^T u) u: a product of matrices read as a scalar, then a factor
         return sign, text
 
     def _print_MatMul(self, expr):
@@ -568,8 +594,13 @@ class ClaimLatexPrinter(LatexPrinter):
                 mats = mats[:k] + [sp.MatAdd(*[self._negated(t) for t in m.args])] + mats[k + 1:]
                 coeff = -coeff
                 break
+        if (isinstance(coeff, sp.Pow) and coeff.exp.is_Rational and coeff.exp.is_negative and len(mats) == 1
+                and isinstance(mats[0], sp.MatrixSymbol)):  # x / ||x||: a vector over its scale
+            return r"\frac{%s}{%s}" % (self._print(mats[0]), self._print(sp.Pow(coeff.base, -coeff.exp)))
         sign, ctex = self._coefficient(coeff)
         body = self._product(mats)
+        if ctex and len(mats) == 1 and isinstance(mats[0], sp.MatMul) and not self._named_quiet(mats[0]):
+            body = self._add_parens(body)  # c (A x): a product built unevaluated, shown as grouped
         return sign + (ctex + " " if ctex else "") + body
 
     def _product(self, mats) -> str:
@@ -577,7 +608,7 @@ class ClaimLatexPrinter(LatexPrinter):
             only = mats[0]
             return self.parenthesize(only, PRECEDENCE["Mul"], strict=False) if self._prec(only) < PRECEDENCE["Mul"] \
                 else self._print(only)
-        norm = self._norm(sp.MatMul(*mats)) if len(mats) == 2 else None
+        norm = self._norm(sp.MatMul(*mats))
         if norm is not None:
             kind, u = norm
             inner = self._print(u)
@@ -602,10 +633,12 @@ class ClaimLatexPrinter(LatexPrinter):
     def _factor(self, f) -> str:
         if self._named_quiet(f):
             return self._print(f)
+        if isinstance(f, sp.MatMul):  # a product inside a product is one built unevaluated: shown as grouped
+            return self._add_parens(self._print(f))
         if not isinstance(f, (sp.MatAdd, sp.Transpose, sp.MatrixSymbol, sp.MatPow)):  # an inverse prints ^{-\top}
             flipped = self._transposed(f)
             if flipped is not None:
-                return self._sup(self._add_parens(self._print(flipped)), r"\top")
+                return self._sup(self._base(flipped), r"\top")
         text = self._print(f)
         if self._prec(f) < PRECEDENCE["Mul"] or isinstance(f, sp.HadamardProduct):
             if not (isinstance(f, sp.MatAdd) and self._transposed(f) is not None):
@@ -622,7 +655,21 @@ class ClaimLatexPrinter(LatexPrinter):
             parts.append(text)
         return r" \odot ".join(parts)
 
+    def _squared_norm(self, expr):
+        """u when `expr` prints as the squared norm of u: scalar(u.T*u), or the sum SymPy stores it as."""
+        if isinstance(expr, sp.Sum):
+            expr = self._product_entry(expr)
+        if expr is None or not self._scalar_form(expr) or self._named_quiet(expr):
+            return None
+        norm = self._norm(expr.parent)
+        return norm[1] if norm is not None and norm[0] == "2" else None
+
     def _print_Pow(self, expr):
+        u = self._squared_norm(expr.base)
+        if u is not None and abs(expr.exp) == sp.S.Half:  # the norm is the root of the squared norm
+            self.features.add("norm")
+            norm = r"\left\|%s\right\|" % self._print(u)
+            return norm if expr.exp > 0 else r"\frac{1}{%s}" % norm
         if self._named_quiet(expr.base):
             base = self._print(expr.base)
             if expr.exp == -1:
@@ -638,7 +685,8 @@ class ClaimLatexPrinter(LatexPrinter):
             sign, ctex = self._coefficient(rest)
             return sign + (ctex + " " if ctex else "") + name
         forms = [a for a in expr.args if self._scalar_form(a) or isinstance(a, (Grad, Jacobian))]
-        if not forms or any(isinstance(a, sp.Pow) and a.exp.is_negative and self._scalar_form(a.base)
+        if not forms or any(isinstance(a, sp.Pow) and a.exp.is_negative
+                            and (self._scalar_form(a.base) or self._product_entry(a.base) is not None)
                             for a in expr.args):
             return super()._print_Mul(expr)
         rest = sp.Mul(*[a for a in expr.args if a not in forms])
@@ -699,7 +747,7 @@ class ClaimLatexPrinter(LatexPrinter):
     def _print_MatAdd(self, expr):
         flipped = self._transposed(expr)
         if flipped is not None:
-            return self._sup(self._add_parens(self._print(flipped)), r"\top")
+            return self._sup(self._base(flipped), r"\top")
         return self._sum(list(expr.args), matrix=True)
 
     def _print_Add(self, expr, order=None):
@@ -728,11 +776,104 @@ class ClaimLatexPrinter(LatexPrinter):
             index = [self._index(expr.i)] if _is_column(parent) else [self._index(expr.i), self._index(expr.j)]
             self.features.add("entries")
             return self._sub(self._print(parent), ",".join(index))
+        if _is_column(parent):  # (X \theta)_{i}: a column's entries need only their row
+            return self._sub(self._add_parens(self._print(parent)), self._index(expr.i))
         return self._sub(self._add_parens(self._print(parent)), f"{self._index(expr.i)},{self._index(expr.j)}")
 
     def _index(self, i) -> str:
         # 1-based, symbolic indices too: theta[s - 1, a - 1] is theta_{s,a} for labels s, a counted from 1
         return str(int(i) + ENTRY_BASE) if isinstance(i, (int, sp.Integer)) else self._print(i + ENTRY_BASE)
+
+    # -- sums over an index
+
+    @staticmethod
+    def _product_entry(expr):
+        """MatrixElement(P Q, r, c) when `expr` is the sum SymPy builds for that entry of a product of two
+        matrix symbols (or their transposes) over an index of its own (a Dummy: `(x.T*x)[0, 0]` is stored
+        as the sum of the x_i^2), checked by rebuilding SymPy's entry of P Q and comparing; else None.  A
+        sum a claim writes over a symbol of its own is what the notes write and is printed as a sum."""
+        if not isinstance(expr, sp.Sum) or len(expr.limits) != 1:
+            return None
+        var = expr.limits[0][0]
+        if not isinstance(var, sp.Dummy):
+            return None
+        body = expr.function
+        factors = []
+        for f in (body.args if isinstance(body, sp.Mul) else (body,)):
+            if isinstance(f, sp.Pow) and f.exp == 2:
+                factors += [f.base, f.base]
+            else:
+                factors.append(f)
+        if len(factors) != 2 or not all(isinstance(f, MatrixElement) and isinstance(f.parent, sp.MatrixSymbol)
+                                        for f in factors):
+            return None
+        best = None
+        for left, right in (factors, factors[::-1]):
+            if left.j == var and left.i != var:
+                p, r = left.parent, left.i
+            elif left.i == var and left.j != var:
+                p, r = left.parent.T, left.j
+            else:
+                continue
+            if right.i == var and right.j != var:
+                q, c = right.parent, right.j
+            elif right.j == var and right.i != var:
+                q, c = right.parent.T, right.i
+            else:
+                continue
+            try:
+                if p.shape[1] != q.shape[0] or not sp.MatMul(p, q)[r, c].dummy_eq(expr):
+                    continue
+            except Exception:  # a shape SymPy refuses: not this product
+                continue
+            transposes = isinstance(p, sp.Transpose) + isinstance(q, sp.Transpose)
+            if best is None or transposes < best[0]:
+                best = (transposes, MatrixElement(sp.MatMul(p, q), r, c))
+        return None if best is None else best[1]
+
+    @staticmethod
+    def _entry_indices_only(expr, var) -> bool:
+        """Whether `var` occurs in `expr` only as an entry index `var + k` (k an integer) of a matrix symbol."""
+        if expr == var:
+            return False
+        if isinstance(expr, MatrixElement):
+            if expr.parent.has(var):
+                return False
+            return all(not idx.has(var) or (idx - var).is_Integer for idx in (expr.i, expr.j))
+        if not isinstance(expr, sp.Basic) or not expr.has(var):
+            return True
+        return all(ClaimLatexPrinter._entry_indices_only(a, var) for a in expr.args)
+
+    def _print_Sum(self, expr):
+        r"""A sum over one index: `\sum_{i=1}^{n} x_{i}` for SymPy's `Sum(x[i, 0], (i, 0, n - 1))`.  Entries
+        print counted from 1, so an index that only picks entries is shifted by one with its bounds
+        (the same sum, re-indexed); an index SymPy made (`_i_1`) is printed as a free letter."""
+        entry = self._product_entry(expr)
+        if entry is not None:
+            return self._print(entry)
+        if len(expr.limits) != 1:
+            return super()._print_Sum(expr)
+        var, lo, hi = expr.limits[0]
+        body = expr.function
+        outer = getattr(self, "_sum_indices", [])
+        shown = var
+        if isinstance(var, sp.Dummy):
+            taken = {str(getattr(s, "name", s)) for s in sp.preorder_traversal(body)
+                     if isinstance(s, (sp.Symbol, sp.MatrixSymbol))} | set(outer)
+            free = [c for c in ("i", "j", "k", "l", "p", "r", "s") if c not in taken]
+            if free:
+                shown = sp.Symbol(free[0], integer=True)
+        shift = ENTRY_BASE if self._entry_indices_only(body, var) else 0
+        body = body.xreplace({var: shown - shift}) if (shown != var or shift) else body
+        name = self._print(shown)
+        self._sum_indices = outer + [name]
+        try:
+            text = self._print(body)
+            if isinstance(body, sp.Add):
+                text = self._add_parens(text)
+        finally:
+            self._sum_indices = outer
+        return r"\sum_{%s=%s}^{%s} %s" % (name, self._print(lo + shift), self._print(hi + shift), text)
 
     def _print_MatrixBase(self, expr):
         if expr.shape == (1, 1):

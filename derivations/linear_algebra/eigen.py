@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from verify import Claim, Identity, domains, eigvals, eigvecs, scalar
+from verify import Claim, Derivation, Identity, domains, eigvals, eigvecs, scalar
 
 SRC = "000_dc19b0ffecab0c76.txt — Linear Algebra › 11. Eigen Vectors"
 SRC_SPECTRAL = "003_ca8f127fce5a905b.txt — page ③ (eigenvalue decomposition of H)"
@@ -33,39 +33,74 @@ def norm(v):
 
 
 A = M + (lam * x - M * x) * x.T / scalar(x.T * x)  # A x = lam x by construction
+DOMAIN = {M: domains.general(), x: domains.vector(), lam: domains.real()}
+EIGENPAIR_NOTE = (
+    "A is square (non-square matrices have no eigenvectors) with a real eigenpair (lambda, x), x != 0, "
+    "built as A = M + (lambda x - M x) x^T / (x^T x) from any real M, x and lambda (every such A arises, "
+    "with M = A). "
+)
 
 
-def _definition_direction(sizes):
-    k = sizes["n"]
-    scaled = A * (c * x) - lam * (c * x)  # A (c x) - lam (c x)
-    Ax = A * x
-    entries = [scaled[r, 0] for r in range(k)]
-    entries += [scalar(x.T * Ax) / scalar(x.T * x),  # the component of A x along x, per unit of ||x||^2
-                norm(Ax) / norm(x)]                    # stretch factor
-    return Identity(sp.ImmutableMatrix(len(entries), 1, entries),
-                    sp.ImmutableMatrix(len(entries), 1, [0] * k + [lam, sp.Abs(lam)]))
+def _grouped(*factors):
+    """A product kept as written (c (A x), not SymPy's c A x): each factor after the first is grouped."""
+    out = factors[-1]
+    for f in reversed(factors[:-1]):
+        out = sp.MatMul(f, out, evaluate=False)
+    return out
 
 
-definition_direction = Claim(
-    id="linear_algebra.eigen.definition_direction",
-    title="Eigenvectors: c x is an eigenvector too, A x points along x iff lambda > 0, and stretches by |lambda|",
+definition_scaled = Claim(
+    id="linear_algebra.eigen.definition_direction.scaled",
+    catalog="linear_algebra.eigen.definition_direction",
+    title="Eigenvectors: every multiple c x of an eigenvector x is an eigenvector for the same lambda",
     source=SRC,
-    statement=_definition_direction,
-    domain={M: domains.general(), x: domains.vector(), lam: domains.real(), c: domains.real()},
+    statement=Derivation(
+        steps=(_grouped(A, c, x), _grouped(c, A, x), _grouped(c, lam, x), _grouped(lam, c, x)),
+        reasons=("a matrix product is linear: the scalar c moves out", "A x = lambda x",
+                 "products of scalars commute"),
+    ),
+    domain={**DOMAIN, c: domains.real()},
     sizes={n: (1, 4)},
     symbolic_sizes=({"n": 1}, {"n": 2}),
-    tex_names={lam: r"\lambda"},
+    tex_names={lam: r"\lambda", A: "A"},
     notes=(
-        "A is square (non-square matrices have no eigenvectors) with a real eigenpair (lambda, x), "
-        "x != 0, built as A = M + (lambda x - M x) x^T / (x^T x) from any real M, x and lambda "
-        "(every such A arises, with M = A). Checked as the entries of one vector: A (c x) - "
-        "lambda (c x) = 0 for every real c (an eigenvector for c != 0); x^T A x / x^T x = lambda, "
-        "so the component of A x along x has the sign of lambda; ||A x|| / ||x|| = |lambda|, the "
-        "stretch factor (the notes call it the eigenvalue; strictly it is its absolute value). "
-        "Together: the cosine of the angle between A x and x is lambda / |lambda|, +1 (same "
-        "direction) for lambda > 0 and -1 (opposite) for lambda < 0; the cosine itself is not "
-        "compared because it is undefined at lambda = 0 (A x = 0). Symbolic at n = 1, 2; numeric "
-        "at n = 1..4."
+        EIGENPAIR_NOTE + "The chain A (c x) = c (A x) = c (lambda x) = lambda (c x) holds for every real c, "
+        "so c x is an eigenvector for lambda whenever c != 0. Symbolic at n = 1, 2; numeric at n = 1..4."
+    ),
+)
+
+definition_sign = Claim(
+    id="linear_algebra.eigen.definition_direction.sign",
+    catalog="linear_algebra.eigen.definition_direction",
+    title="Eigenvectors: the component of A x along x is lambda ||x||, so A x points along x iff lambda > 0",
+    source=SRC,
+    statement=Identity(scalar(x.T * A * x) / scalar(x.T * x), lam),
+    domain=DOMAIN,
+    sizes={n: (1, 4)},
+    symbolic_sizes=({"n": 1}, {"n": 2}),
+    tex_names={lam: r"\lambda", A: "A"},
+    notes=(
+        EIGENPAIR_NOTE + "Checked: x^T A x / x^T x = lambda, so the component of A x along x has the sign of "
+        "lambda. With the stretch factor (the part .stretch) the cosine of the angle between A x and x "
+        "is lambda / |lambda|: +1 (same direction) for lambda > 0 and -1 (opposite) for lambda < 0. The "
+        "cosine itself is not compared because it is undefined at lambda = 0 (A x = 0). Symbolic at n = 1, 2; "
+        "numeric at n = 1..4."
+    ),
+)
+
+definition_stretch = Claim(
+    id="linear_algebra.eigen.definition_direction.stretch",
+    catalog="linear_algebra.eigen.definition_direction",
+    title="Eigenvectors: A stretches its eigenvector x by |lambda|",
+    source=SRC,
+    statement=Identity(norm(A * x) / norm(x), sp.Abs(lam)),
+    domain=DOMAIN,
+    sizes={n: (1, 4)},
+    symbolic_sizes=({"n": 1}, {"n": 2}),
+    tex_names={lam: r"\lambda", A: "A"},
+    notes=(
+        EIGENPAIR_NOTE + "Checked: ||A x|| / ||x|| = |lambda|, the stretch factor (the notes call it the "
+        "eigenvalue; strictly it is its absolute value). Symbolic at n = 1, 2; numeric at n = 1..4."
     ),
 )
 
@@ -73,27 +108,40 @@ H = sp.MatrixSymbol("H", n, n)
 Q = eigvecs(H)
 Lam = eigvals(H)
 
-spectral = Claim(
-    id="linear_algebra.spectral.symmetric_orthonormal",
-    title="A real symmetric H has an orthonormal eigenbasis: H = Q Lambda Q^T with Q^T Q = Q Q^T = I",
+SPECTRAL_NOTE = (
+    "H is a real symmetric n x n matrix. Q and Lambda are its eigenvectors (as columns, orthonormalised "
+    "within each eigenspace) and eigenvalues (on the diagonal): exactly by SymPy, numerically by "
+    "jnp.linalg.eigh (Lambda is diagonal and real by construction: SymPy's eigenvalues of a real symmetric "
+    "matrix, the radicals of its characteristic polynomial). Symbolic at n = 1, 2 (at n >= 3 the closed-form "
+    "eigenvectors are roots of a cubic); numeric at n = 1..4. Scope of the proof: SymPy's eigenvectors of "
+    "the generic symmetric 2 x 2 matrix divide by its off-diagonal entry, so the proof covers the symmetric "
+    "matrices with H_12 != 0; the diagonal ones (Q = I) are not reached by continuity, since Q jumps there, "
+    "and are covered only by the numeric instances and the n = 1 case. "
+)
+
+spectral_decomposition = Claim(
+    id="linear_algebra.spectral.symmetric_orthonormal.decomposition",
+    catalog="linear_algebra.spectral.symmetric_orthonormal",
+    title="A real symmetric H is Q Lambda Q^T, with its eigenvectors as the columns of Q and its eigenvalues "
+          "on the diagonal of Lambda",
     source=SRC_SPECTRAL,
-    statement=lambda sizes: Identity(
-        sp.ImmutableMatrix(sp.BlockMatrix([[Q * Lam * Q.T - H], [Q.T * Q - sp.Identity(n)],
-                                           [Q * Q.T - sp.Identity(n)]]).subs(n, sizes["n"]).as_explicit()),
-        sp.zeros(3 * sizes["n"], sizes["n"])),
+    statement=Identity(H, Q * Lam * Q.T),
     domain={H: domains.symmetric()},
     sizes={n: (1, 4)},
     symbolic_sizes=({"n": 1}, {"n": 2}),
-    notes=(
-        "H is a real symmetric n x n matrix. Q and Lambda are its eigenvectors (as columns, "
-        "orthonormalised within each eigenspace) and eigenvalues (on the diagonal): exactly by "
-        "SymPy, numerically by jnp.linalg.eigh. Checked: Q Lambda Q^T = H, Q^T Q = I and Q Q^T = I "
-        "(Lambda is diagonal and real by construction: SymPy's eigenvalues of a real symmetric "
-        "matrix, the radicals of its characteristic polynomial). Symbolic at n = 1, 2 (at n >= 3 the "
-        "closed-form eigenvectors are roots of a cubic); numeric at n = 1..4. Scope of the proof: "
-        "SymPy's eigenvectors of the generic symmetric 2 x 2 matrix divide by its off-diagonal "
-        "entry, so the proof covers the symmetric matrices with H_12 != 0; the diagonal ones "
-        "(Q = I) are not reached by continuity, since Q jumps there, and are covered only by the "
-        "numeric instances and the n = 1 case."
-    ),
+    notes=SPECTRAL_NOTE + "Checked: H = Q Lambda Q^T.",
+)
+
+spectral_orthonormal = Claim(
+    id="linear_algebra.spectral.symmetric_orthonormal.orthonormal",
+    catalog="linear_algebra.spectral.symmetric_orthonormal",
+    title="The eigenvectors of a real symmetric H are orthonormal: Q Q^T = Q^T Q = I",
+    source=SRC_SPECTRAL,
+    statement=Derivation(steps=(Q * Q.T, Q.T * Q, sp.Identity(n)),
+                         reasons=("a square Q with orthonormal columns has orthonormal rows",
+                                  "the columns of Q are orthonormal eigenvectors")),
+    domain={H: domains.symmetric()},
+    sizes={n: (1, 4)},
+    symbolic_sizes=({"n": 1}, {"n": 2}),
+    notes=SPECTRAL_NOTE + "Checked as the chain Q Q^T = Q^T Q = I, each link on its own.",
 )

@@ -82,7 +82,7 @@ inverse_product_reversal = Claim(
 
 # --- the pseudo-inverse -----------------------------------------------------------------------
 
-M = sp.MatrixSymbol("M", m, n)  # m x n, any shape
+M = sp.MatrixSymbol("A", m, n)  # m x n, any shape; named A as in the notes (and the correction)
 b = sp.MatrixSymbol("b", m, 1)
 z = sp.MatrixSymbol("z", n, 1)
 

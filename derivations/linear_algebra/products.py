@@ -15,7 +15,7 @@ import itertools
 
 import sympy as sp
 
-from verify import Claim, Derivation, Identity, Shape, domains, scalar
+from verify import Claim, Derivation, Identity, Shape, SumOver, domains, scalar
 
 SRC = "000_dc19b0ffecab0c76.txt — Linear Algebra › 3. Matrix"
 
@@ -42,6 +42,7 @@ PRODUCT_SIZES = {m: (1, 3), n: (1, 3), q: (1, 3)}
 
 matmul_shape = Claim(
     id="linear_algebra.matmul.shape_and_entries.shape",
+    catalog="linear_algebra.matmul.shape_and_entries",
     title="The product of an m x n and an n x q matrix is defined and is m x q",
     source=SRC + " › Product of Two Matrices",
     statement=Shape(A * B, expected=(m, q)),
@@ -67,6 +68,7 @@ def _matmul_entries(sizes):
 
 matmul_entries = Claim(
     id="linear_algebra.matmul.shape_and_entries.entries",
+    catalog="linear_algebra.matmul.shape_and_entries",
     title="Entry (i, j) of AB is the sum over k of A_ik B_kj",
     source=SRC + " › Product of Two Matrices",
     statement=_matmul_entries,
@@ -104,8 +106,8 @@ dot_sum_of_products = Claim(
     notes=(
         "Two real column vectors of the same length n; the 1 x 1 product v1^T v2 is read as a "
         "scalar. The chain is v1^T v2 = sum_i v1_i v2_i = v2^T v1, each link checked on its own "
-        "(the sum is displayed with the index i running from 0 to n - 1, the engine's indexing of "
-        "entries). Checked symbolically with symbolic entries at every n in 1..5 (the whole declared "
+        "(the engine indexes entries from 0 and sums i = 0..n - 1; the report shows the same sum "
+        "counted from 1). Checked symbolically with symbolic entries at every n in 1..5 (the whole declared "
         "range) and numerically on Gaussian vectors."
     ),
 )
@@ -114,16 +116,33 @@ dot_sum_of_products = Claim(
 # --- a matrix acting on a vector ----------------------------------------------------------------
 
 
+J = sp.Symbol("j", integer=True, positive=True)  # a column counted from 1, as the report counts entries
+
+
+def _column(j, rows):
+    """Column j (0-based) of A, written out entry by entry."""
+    return sp.ImmutableMatrix(rows, 1, lambda r, _: A[r, j])
+
+
+def _columns(sizes) -> SumOver:
+    """x_1 a_1 + ... + x_n a_n as a sum over the columns (printed as sum_j x_j a_j)."""
+    rows = sizes["m"]
+    return SumOver("j", lambda j: sp.MatMul(x[j, 0], _column(j, rows), evaluate=False),
+                   tuple(range(sizes["n"])), J - 1, r"1, \dots, n")
+
+
 def _column_combination(sizes):
     rows, cols = sizes["m"], sizes["n"]
     entrywise = sp.ImmutableMatrix(rows, 1, lambda r, _: sp.Add(*[A[r, j] * x[j, 0] for j in range(cols)]))
-    column = [sp.ImmutableMatrix(rows, 1, lambda r, _, j=j: A[r, j]) for j in range(cols)]
-    combination = sp.MatAdd(*[sp.MatMul(x[j, 0], column[j], evaluate=False) for j in range(cols)],
-                            evaluate=False) if cols > 1 else sp.MatMul(x[0, 0], column[0], evaluate=False)
     return Derivation(
-        steps=(A * x, entrywise, combination),
+        steps=(A * x, entrywise, _columns(sizes).expr()),
         reasons=("entry i of A x is row i of A times x", "collect the terms by column: x_j multiplies column a_j"),
     )
+
+
+def _column_names(sizes) -> dict:
+    family = _columns(sizes)
+    return {family.expr(): family, _column(J - 1, sizes["m"]): "a_{j}"}
 
 
 matvec_column_combination = Claim(
@@ -131,6 +150,7 @@ matvec_column_combination = Claim(
     title="A x is the m-vector with entries sum_j A_ij x_j, i.e. the combination sum_j x_j a_j of the columns",
     source=SRC + " › Matrix Working on a Vector",
     statement=_column_combination,
+    tex_names=_column_names,
     domain={A: domains.general(), x: domains.vector()},
     sizes={m: (2, 4), n: (2, 4)},
     symbolic_sizes=_every(m=(2, 4), n=(2, 4)),
