@@ -317,7 +317,7 @@ def code_from_text_calls(source: str, filename: str) -> list[str]:
 
 
 def test_no_code_path_parses_text_into_code():
-    files = [ROOT / "cli.py", *sorted((ROOT / "verify").glob("*.py")), *sorted((ROOT / "derivations").glob("*.py"))]
+    files = [ROOT / "cli.py", *sorted((ROOT / "verify").glob("*.py")), *sorted((ROOT / "derivations").rglob("*.py"))]
     assert len(files) > 15
     found = [hit for f in files for hit in code_from_text_calls(f.read_text(encoding="utf-8"), str(f.relative_to(ROOT)))]
     assert found == []

@@ -257,7 +257,7 @@ def side_plan(integrand, over, sizes: dict, forced: str) -> tuple[str, int]:
         elif isinstance(d, Bernoulli):
             finite_points *= 2
         elif isinstance(d, Binomial):
-            finite_points *= int(sp.sympify(d.n).xreplace({sp.Symbol(k, integer=True, positive=True): v
+            finite_points *= int(sp.sympify(d.n, strict=True).xreplace({sp.Symbol(k, integer=True, positive=True): v
                                                             for k, v in sizes.items()})) + 1
     fine = ORDERS.get(dims, (0, 0))[1]
     points = finite_points * (fine ** sum(1 for _, d in over if isinstance(d, (Normal, Uniform)))) * \

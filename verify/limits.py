@@ -188,7 +188,7 @@ def check_limit_symbolic(claim: Claim, st: Limit, sizes: dict, steps: list, memb
     except (NotImplementedError, ValueError, TypeError, RecursionError) as exc:
         value, how = None, f"SymPy's limit failed: {str(exc).splitlines()[0][:160]}"
     if value is not None:
-        residual = sp.sympify(value - claimed)
+        residual = sp.sympify(value - claimed, strict=True)
         zero, via, left = reduce_to_zero(residual, CHEAP_REDUCERS)
         if not zero and not residual.has(sp.Piecewise):
             zero, via, left = reduce_to_zero(residual, COSTLY_REDUCERS)

@@ -281,7 +281,7 @@ def exists_pairs(st: Exists, notes: list, ev, as_array):
         op, lhs, rhs = condition_parts(condition)
         name = f"condition {index}: {_plain(lhs)} {op} {_plain(rhs)}"
         if op == "=":
-            exact = (sp.sympify(lhs).xreplace(substituted), sp.sympify(rhs).xreplace(substituted))
+            exact = (sp.sympify(lhs, strict=True).xreplace(substituted), sp.sympify(rhs, strict=True).xreplace(substituted))
             out.append(Pair(name, lambda e, l=lhs, r=rhs: (*values(e, l, r), 0.0), exact))
         elif op in (">", "<"):
             big, small = (lhs, rhs) if op == ">" else (rhs, lhs)

@@ -165,6 +165,9 @@ def statement_problem(statement) -> str:
             if problem:
                 return problem
     if isinstance(statement, Implies):
+        if not isinstance(statement.premise, str) or statement.premise.count("$") % 2:
+            return (f"Implies(premise={statement.premise!r}) must be a string whose math, if any, is between pairs "
+                    "of dollars: 'the gradient vanishes at $P^{-1} b$'")
         if not isinstance(statement.given, Mapping):
             return f"Implies(given={statement.given!r}) is not a dict; map symbols to the domains where the premise holds"
         for key, dom in statement.given.items():
@@ -238,7 +241,19 @@ def statement_tex(st, t, inner) -> str:
     from .claim import Identity
 
     def text(words: str) -> str:
-        return r"\text{%s}" % words.replace("\\", "").replace("{", "(").replace("}", ")").replace("_", r"\_")
+        # a premise is prose with optional $...$ math: the prose is set in text mode, where the
+        # characters with a meaning in TeX are escaped (MathJax and KaTeX refuse a bare ^ or _ there)
+        out = []
+        for i, part in enumerate(words.split("$")):
+            if i % 2:  # between dollars: math, as written
+                out.append(" " + part + " ")
+                continue
+            for char, plain in (("\\", ""), ("{", "("), ("}", ")"), ("_", r"\_"), ("^", r"\^{}"), ("&", r"\&"),
+                                ("%", r"\%"), ("#", r"\#"), ("~", " ")):
+                part = part.replace(char, plain)
+            if part:
+                out.append(r"\text{%s}" % part)
+        return "".join(out)
 
     if isinstance(st, Implies):
         premise = text(st.premise) if st.premise else r"\text{(premise: the domains given)}"

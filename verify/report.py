@@ -302,6 +302,11 @@ def results_json(records: Iterable[dict], *, seed: int, instances: int) -> str:
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"
 
 
+def _at_sizes(sizes) -> str:
+    """' at sizes m = 2, n = 1', or '' for a claim without dimensions."""
+    return f" at sizes {sizes_text(sizes)}" if sizes else ""
+
+
 def index_markdown(records: list[dict], *, companions: Iterable[str] = ()) -> str:
     """The index of a reports folder.  `companions` names the files beside it that it may link to
     ("mutation.md", "seed-sweep.md"): only those, so a user's own folder never links to a file
@@ -343,9 +348,9 @@ def index_markdown(records: list[dict], *, companions: Iterable[str] = ()) -> st
     for r in errata:
         cx = r["counterexample"] or {}
         if cx.get("ill_formed"):
-            evidence = f"ill-formed at sizes {sizes_text(cx.get('sizes') or {})}: {cx['ill_formed']}"
+            evidence = f"ill-formed{_at_sizes(cx.get('sizes'))}: {cx['ill_formed']}"
         elif cx:
-            evidence = (f"fails at sizes {sizes_text(cx.get('sizes') or {})} ({cx.get('check')}, max abs error "
+            evidence = (f"fails{_at_sizes(cx.get('sizes'))} ({cx.get('check')}, max abs error "
                         f"{_g(cx.get('abs_err'))})")
         else:
             evidence = r["reason"]

@@ -733,14 +733,18 @@ class ClaimLatexPrinter(LatexPrinter):
         terms = sorted(terms, key=lambda t: self._term_key(t, matrix))  # stable: SymPy's order otherwise
         tex = ""
         for i, term in enumerate(terms):
-            if self._negative(term):
-                tex += "- " if i == 0 else " - "
+            negative = self._negative(term)
+            if negative:
                 term = self._negated(term)
-            elif i:
-                tex += " + "
             text = self._print(term)
             if self._prec(term) < PRECEDENCE["Add"] and not self._named_quiet(term):
                 text = self._add_parens(text)
+            if negative and text.startswith("- "):  # the negated term still prints with a sign: - (- y) is + y
+                negative, text = False, text[2:]
+            if negative:
+                tex += "- " if i == 0 else " - "
+            elif i:
+                tex += " + "
             tex += text
         return tex
 

@@ -44,7 +44,7 @@ def singular_inverted(expr, env):
         arg = None
         if isinstance(node, sp.Inverse):
             arg = node.arg
-        elif isinstance(node, sp.MatPow) and sp.sympify(node.exp).is_negative:
+        elif isinstance(node, sp.MatPow) and sp.sympify(node.exp, strict=True).is_negative:
             arg = node.base
         if arg is None:
             continue
@@ -92,7 +92,7 @@ def inverts(expr) -> bool:
     """Whether `expr` inverts a matrix (the only way this module lets a side be undefined)."""
     if not isinstance(expr, sp.Basic):
         return False
-    return any(isinstance(node, sp.Inverse) or (isinstance(node, sp.MatPow) and sp.sympify(node.exp).is_negative)
+    return any(isinstance(node, sp.Inverse) or (isinstance(node, sp.MatPow) and sp.sympify(node.exp, strict=True).is_negative)
                for node in sp.preorder_traversal(expr))
 
 

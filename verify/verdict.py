@@ -54,7 +54,8 @@ def confirm_exactly(claim: Claim, numeric: NumericResult, seconds: float = CONFI
     c = numeric.counterexample
     if pair.exact is None and pair.confirm is None:
         return replace(numeric, counterexample=replace(
-            c, exact="not applicable: this check (perturbation, solver or line search) has no exact form"))
+            c, exact="not applicable: this check (a perturbation, solver, search, line search, limit or order) has no "
+                     "exact form"))
     env = dict(sizes)
     for name, (shape, domain) in symbol_shapes(claim, sizes).items():
         value = domain.rationalize(np.asarray(single[name]))

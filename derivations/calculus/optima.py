@@ -114,11 +114,11 @@ stationary_iff_global_min = Claim(
     source="001_ca36c8fd41d8e516.txt, 6. Optimization algorithm > Gradient descent",
     statement=Equivalence(directions=(
         Implies(Minimiser(convex_quadratic(theta), theta, point=P.I * b),
-                premise="the gradient vanishes (at P^{-1} b, the only stationary point)"),
+                premise="the gradient vanishes (at $P^{-1} b$, the only stationary point)"),
         Implies(Limit((convex_quadratic(theta - s * gradient_at_theta) - convex_quadratic(theta)) / s, s, 0,
                       -_sq_norm(gradient_at_theta)),
-                premise="theta is a global minimiser: then the slope along -grad J(theta), -||grad J||^2, is not "
-                        "negative, so grad J(theta) = 0"),
+                premise=r"$\theta$ is a global minimiser: then the slope along $-\nabla J(\theta)$, which is "
+                        r"$-\|\nabla J(\theta)\|^2$, is not negative, so $\nabla J(\theta) = 0$"),
     )),
     domain={theta: domains.vector(), P: domains.spd(), b: domains.vector()},
     sizes={n: (1, 3)},

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from verify import Claim, Deterministic, ExpectationOver, Normal, domains
+from verify import Claim, Deterministic, ExpectationOver, Identity, Normal, domains
 
 SOURCE = "000_dc19b0ffecab0c76.txt — Linear Algebra › 11. Eigen Vectors"
 
@@ -33,25 +33,35 @@ OVER = {Z1: Normal(0, 1), Z2: Normal(0, 1),
         S1: Deterministic(q1[0] * X1 + q1[1] * X2),  # the scores q_i^T X
         S2: Deterministic(q2[0] * X1 + q2[1] * X2)}
 
+NOTES = ("Population reading, n = 2: X = Q Lambda^(1/2) Z with Z standard normal has mean 0 and covariance "
+         "Sigma = Q Lambda Q^T, whose unit eigenvectors are the columns q_1 = (c, s), q_2 = (-s, c) of the rotation "
+         "Q (rational in u, so every rotation but the half turn) with eigenvalues lambda_1, lambda_2 > 0. The notes' "
+         "wording 'covariances along the components' is the other reading, which the catalog does not ask to "
+         "encode; this one is checked in four parts, each an expectation under that distribution or an identity.")
+DOMAIN = {u: domains.real(), l1: domains.positive(0.1, 10.0), l2: domains.positive(0.1, 10.0)}
+NAMES = {"lambda1": r"\lambda_1", "lambda2": r"\lambda_2", c: "c", s: "s",
+         **{Sigma[i, j]: r"\Sigma_{%d,%d}" % (i + 1, j + 1) for i in range(2) for j in range(2)}}
+
+
+def _part(name: str, title: str, statement, what: str) -> Claim:
+    return Claim(id=f"linear_algebra.eigen.pca_covariance.reading_a.{name}", catalog="linear_algebra.eigen.pca_covariance",
+                 title=title, source=SOURCE, statement=statement, domain=DOMAIN, tex_names=NAMES,
+                 notes=NOTES + " This part: " + what)
+
+
 pca_claims = [
-    Claim(
-        id="linear_algebra.eigen.pca_covariance.reading_a",
-        catalog="linear_algebra.eigen.pca_covariance",
-        title="Variance reading: Var(q_i^T X) = q_i^T Sigma q_i = lambda_i, and distinct scores are uncorrelated",
-        source=SOURCE,
-        statement=ExpectationOver(
-            sp.ImmutableMatrix([X1 ** 2, X1 * X2, X2 ** 2, S1 ** 2, S2 ** 2, S1 * S2,
-                                (q1.T * Sigma * q1)[0, 0], (q2.T * Sigma * q2)[0, 0]]),
-            OVER,
-            sp.ImmutableMatrix([Sigma[0, 0], Sigma[0, 1], Sigma[1, 1], l1, l2, 0, l1, l2])),
-        domain={u: domains.real(), l1: domains.positive(0.1, 10.0), l2: domains.positive(0.1, 10.0)},
-        notes="Population reading, n = 2: X = Q Lambda^(1/2) Z with Z standard normal has mean 0 and covariance "
-              "Sigma = Q Lambda Q^T, whose unit eigenvectors are the columns q_1, q_2 of the rotation Q (rational in "
-              "u, so every rotation but the half turn) with eigenvalues lambda_1, lambda_2 > 0. Checked, as "
-              "expectations under that distribution: the entries of E[X X^T] are those of Sigma (so Sigma is the "
-              "covariance); Var(q_i^T X) = E[(q_i^T X)^2] equals lambda_i, and so does q_i^T Sigma q_i (a constant "
-              "integrand: the last two entries); and the scores on q_1 and q_2 have covariance 0. The notes' wording 'covariances along the "
-              "components' is the other reading, which the catalog does not ask to encode.",
-        tex_names={"lambda1": r"\lambda_1", "lambda2": r"\lambda_2"},
-    ),
+    _part("covariance", "X = Q Lambda^(1/2) Z has covariance Sigma = Q Lambda Q^T",
+          ExpectationOver(sp.ImmutableMatrix([X1 ** 2, X1 * X2, X2 ** 2]), OVER,
+                          sp.ImmutableMatrix([Sigma[0, 0], Sigma[0, 1], Sigma[1, 1]])),
+          "the entries of E[X X^T] are those of Sigma (X has mean 0), so Sigma is the covariance of X."),
+    _part("variance", "The variance of the scores on a unit eigenvector is its eigenvalue: Var(q_i^T X) = lambda_i",
+          ExpectationOver(sp.ImmutableMatrix([S1 ** 2, S2 ** 2]), OVER, sp.ImmutableMatrix([l1, l2])),
+          "E[(q_i^T X)^2] = lambda_i for i = 1, 2 (the scores have mean 0)."),
+    _part("uncorrelated", "Scores on distinct principal components are uncorrelated",
+          ExpectationOver(S1 * S2, OVER, sp.Integer(0)),
+          "E[(q_1^T X)(q_2^T X)] = 0."),
+    _part("rayleigh", "The quadratic form of the covariance at a unit eigenvector is its eigenvalue",
+          Identity(sp.ImmutableMatrix([(q1.T * Sigma * q1)[0, 0], (q2.T * Sigma * q2)[0, 0]]),
+                   sp.ImmutableMatrix([l1, l2])),
+          "q_i^T Sigma q_i = lambda_i for i = 1, 2, so the variance above is the quadratic form too."),
 ]
