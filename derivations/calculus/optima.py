@@ -118,7 +118,7 @@ stationary_iff_global_min = Claim(
         Implies(Limit((convex_quadratic(theta - s * gradient_at_theta) - convex_quadratic(theta)) / s, s, 0,
                       -_sq_norm(gradient_at_theta)),
                 premise=r"$\theta$ is a global minimiser: then the slope along $-\nabla J(\theta)$, which is "
-                        r"$-\|\nabla J(\theta)\|^2$, is not negative, so $\nabla J(\theta) = 0$"),
+                        r"$-\Vert\nabla J(\theta)\Vert^2$, is not negative, so $\nabla J(\theta) = 0$"),
     )),
     domain={theta: domains.vector(), P: domains.spd(), b: domains.vector()},
     sizes={n: (1, 3)},
