@@ -153,6 +153,51 @@ def test_an_order_is_a_bound_and_one_too_high_is_refuted(order, verdict):
     assert got == verdict, r.reason
 
 
+def _slope(error_of_t, order, floor=1e-300):
+    import math
+
+    import jax.numpy as jnp
+
+    from verify.limits import ORDER_STEPS, settled_slope
+    steps = [2.0 ** -(2 + j) for j in range(ORDER_STEPS)]
+    errs = jnp.asarray([abs(error_of_t(t)) for t in steps])
+    slope, conclusive = settled_slope(jnp.asarray([math.log(t) for t in steps]), errs, errs > floor, float(order))
+    return float(slope), bool(conclusive)
+
+
+@pytest.mark.parametrize("error, order, low, high", [
+    (lambda t: t**3, 3, 2.99, 3.01),  # no cancellation
+    # the next term cancels the leading one at t = 1/64: the slopes swing there, then settle at 3
+    (lambda t: t**3 - 64 * t**4, 3, 2.6, 3.01),
+    (lambda t: t**4 + 40 * t**5, 4, 3.9, 4.1),
+    # a false order-3 claim whose error is really O(t^2), with the same kind of dip: settles at 2
+    (lambda t: t**2 - 64 * t**3, 3, 1.9, 2.4),
+    (lambda t: 1e-4 * t**2 + t**3, 3, 1.9, 2.4),  # the t^2 term wins only below t = 1e-4
+])
+def test_the_order_slope_is_fitted_where_the_local_slopes_settle(error, order, low, high):
+    slope, conclusive = _slope(error, order)
+    assert conclusive and low <= slope <= high, slope
+
+
+def test_an_order_slope_that_never_settles_is_left_out_and_rounding_is_any_order():
+    # a dip at t = 2^-10, and the error under the floor from 2^-12 on: two unsettled slopes only
+    slope, conclusive = _slope(lambda t: t**3 - 1024 * t**4, 3, floor=2.0 ** -37)
+    assert not conclusive
+    assert _slope(lambda t: 0.0, 3) == (3.0, True)  # exactly 0: O of any order
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_true_order_with_a_cancellation_passes_and_a_false_one_fails_at_every_seed(seed):
+    from verify.numeric import check_numeric
+    # b h^3 (1 - 8 c h) with c in [1, 8]: the dip sits between h = 1/64 and 1/8 depending on c
+    b, c = sp.Symbol("b", positive=True), sp.Symbol("c", positive=True)
+    domain = {b: domains.interval(0.5, 2), c: domains.interval(1, 8)}
+    true = _claim("order_dip", Order(b * h**3 * (1 - 8 * c * h), h, 3), domain)
+    false = _claim("order_dip_false", Order(b * h**2 * (1 - 8 * c * h), h, 3), domain, expect="fails")
+    assert check_numeric(true, seed=seed, instances=32).status == "passed"
+    assert check_numeric(false, seed=seed, instances=32).status == "failed"
+
+
 def test_an_order_with_kinks_is_not_proved_by_its_taylor_coefficients():
     r = sp.Symbol("r", real=True)  # a real step: |r|^3 stays an Abs (for a positive h SymPy writes h^3)
     claim = _claim("order_kink", Order(sp.Abs(r) ** 3 * a, r, 3), {a: domains.real()})

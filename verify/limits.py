@@ -19,10 +19,21 @@ report states the assumption).
 defined, and it is O(|v - a|^k) exactly when its Taylor coefficients of orders 0..k-1 at a vanish;
 each is computed with `sympy.diff` and reduced to 0 (cross-checked at 50 digits).  A coefficient
 below k that an exact member of the domain makes nonzero disproves the claim (the error is then
-of a lower order there).  Numerically: steps `t_j = 2^-(2+j)`, j = 0..ORDER_STEPS-1; the slope of
-log|error| against log t over the smallest steps whose error is above rounding must exceed
-`k - ORDER_SLACK`.  An error that stays within rounding of 0 at every step passes (it is O of any
-order there), and the notes say so.
+of a lower order there).  Numerically: steps `t_j = 2^-(2+j)`, j = 0..ORDER_STEPS-1 (t from 1/4
+down to 2^-21), and at each the error's largest |entry|.  A step is *usable* when that exceeds
+`ROUNDING` times the size of the error's terms (well above the error rounding leaves there).  Between
+consecutive usable steps, the local slope of log|error| against log t.  Far from 0, the error's
+higher Taylor terms can cancel its leading one, which makes a dip (a zero crossing) where the local
+slopes swing; closer to 0 they settle at the order.  The estimate is therefore a least-squares fit
+over the *settled tail*: the longest run of the smallest usable steps whose local slopes lie within
+`ORDER_BAND` of one another.  It must exceed `k - ORDER_SLACK`.  An error that is within rounding of 0
+at all but two steps passes (it is O of any order there), and the notes say so.  An instance whose
+slopes do not settle (fewer than two in the tail) before the error reaches rounding is left out of
+the decision and counted in the report; when more than half are left out the result is an error, so
+a claim cannot pass on unsettled instances.  After a dip the slopes approach k from below (at a
+quarter of the dip's step they are within about 0.33 of k), which the slack of 0.5 absorbs.  A claim whose true order is k - 1 has slopes settling
+at k - 1 and fails; a lower-order term too small to show before rounding (its coefficient below about
+2^-20 times the next one) is beyond this check, which the symbolic path covers.
 """
 
 from __future__ import annotations
@@ -40,10 +51,12 @@ from .reduce import CHEAP_REDUCERS, COSTLY_REDUCERS, reduce_to_zero
 
 LIMIT_STEPS = 8  # v_j = 2^j up to 256, or a + 2^-j from 2^-4 to 2^-11
 TAIL_FACTOR = 2.0  # the last gap may be at most this many times the last step of the sequence
-ORDER_STEPS = 8  # t from 1/4 down to 1/512
+ORDER_STEPS = 20  # t from 1/4 down to 2^-21
 ORDER_SLACK = 0.5  # the fitted slope must exceed order - ORDER_SLACK
-ORDER_FIT_POINTS = 4  # the slope is fitted over the smallest steps above rounding
-ROUNDING = 1e3 * 2.0 ** -52  # an error below this times the size of its terms is rounding
+ORDER_BAND = 0.25  # the local slopes of the settled tail differ by at most this
+ROUNDING = 128 * 2.0 ** -52  # an error below this times the size of its terms is rounding
+# (measured on the Order claims at seeds 0-11: rounding leaves errors below 1e-3 of the old 1e3 * eps,
+# so 128 * eps keeps each usable error within about 1% of its value, and each local slope within 0.05)
 
 NON_SMOOTH = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside, sp.Piecewise)
 
@@ -344,22 +357,48 @@ def order_pairs(st: Order, notes: list, ev, as_array):
             size = sum(jnp.max(jnp.abs(as_array(ev(term, at)))) for term in terms)
             floors.append(ROUNDING * jnp.maximum(size, 1e-300))
         errs, floors = jnp.stack(errs), jnp.stack(floors)
-        usable = errs > floors
-        # the slope over the smallest steps above rounding: weights pick the last ORDER_FIT_POINTS usable
-        rank = jnp.cumsum(usable[::-1])[::-1]
-        weight = (usable & (rank <= ORDER_FIT_POINTS)).astype(jnp.float64)
-        x = jnp.asarray(logs)
-        y = jnp.log(jnp.where(usable, errs, 1.0))
-        count = jnp.sum(weight)
-        mx = jnp.sum(weight * x) / jnp.maximum(count, 1.0)
-        my = jnp.sum(weight * y) / jnp.maximum(count, 1.0)
-        slope = jnp.sum(weight * (x - mx) * (y - my)) / jnp.maximum(jnp.sum(weight * (x - mx) ** 2), 1e-300)
-        # fewer than 3 steps above rounding: the error vanishes to rounding, consistent with any order
-        slope = jnp.where(count >= 3, slope, float(st.order))
-        return slope, jnp.asarray(float(st.order) - ORDER_SLACK), 0.0
+        slope, settled = settled_slope(jnp.asarray(logs), errs, errs > floors, float(st.order))
+        return slope, jnp.asarray(float(st.order) - ORDER_SLACK), 0.0, settled
 
-    notes.append(f"order: steps t = 2^-2 .. 2^-{1 + ORDER_STEPS}; the slope of log|error| against log t, fitted over "
-                 f"the {ORDER_FIT_POINTS} smallest steps whose error exceeds {ROUNDING:.1e} times the size of its "
-                 f"terms, must exceed {st.order} - {ORDER_SLACK:g} (strictly); an error within rounding of 0 at all "
-                 "but two steps passes (it is O of any order there)")
-    return [Pair(f"log-log slope of the error > {st.order} - {ORDER_SLACK:g}", compute, strict=True)]
+    notes.append(f"order: steps t = 2^-2 .. 2^-{1 + ORDER_STEPS}; a step is usable where the error exceeds "
+                 f"{ROUNDING:.1e} times the size of its terms; the slope of log|error| against log t, fitted over the "
+                 f"settled tail (the longest run of the smallest usable steps whose local slopes lie within "
+                 f"{ORDER_BAND:g} of one another; an instance with fewer than two settled slopes is left out), must "
+                 f"exceed {st.order} - {ORDER_SLACK:g} (strictly); an error within rounding of 0 at all but two "
+                 "steps passes (it is O of any order there)")
+    return [Pair(f"log-log slope of the error > {st.order} - {ORDER_SLACK:g}", compute, strict=True,
+                 excluded_when="the local slopes did not settle before the error reached rounding (Taylor terms "
+                               "of different orders cancelling near the smallest steps)",
+                 excluded_fix="move the claim's domain away from the cancellation, or state the error with "
+                              "larger terms (a larger point or scale)")]
+
+
+def settled_slope(x, errs, usable, order: float):
+    """(slope, conclusive): the slope of log errs against x (log t, decreasing) over the settled
+    tail of the usable steps (see the module docstring).  With fewer than three usable steps the
+    error vanishes to rounding: (order, True).  Without two settled slopes: (the fit, False).
+    Traceable by JAX (fixed shapes), so it runs vmapped over the instances."""
+    import jax
+    import jax.numpy as jnp
+
+    n = x.shape[0]
+    index = jnp.arange(n)
+    y = jnp.log(jnp.where(usable, errs, 1.0))
+    # the previous usable step of each step (-1: none)
+    marked = jnp.where(usable, index, -1)
+    previous = jnp.concatenate([jnp.array([-1]), jax.lax.cummax(marked)[:-1]])
+    has_slope = usable & (previous >= 0)
+    at = jnp.maximum(previous, 0)
+    local = jnp.where(has_slope, (y - y[at]) / jnp.where(has_slope, x - x[at], 1.0), 0.0)
+    # from the smallest step back: the range of the local slopes seen so far
+    high = jax.lax.cummax(jnp.where(has_slope, local, -jnp.inf), reverse=True)
+    low = jax.lax.cummin(jnp.where(has_slope, local, jnp.inf), reverse=True)
+    settled = has_slope & (high - low <= ORDER_BAND)
+    first = jnp.min(jnp.where(settled, index, n))
+    weight = (settled | (index == previous[jnp.minimum(first, n - 1)])).astype(x.dtype)
+    count = jnp.sum(weight)
+    mx = jnp.sum(weight * x) / jnp.maximum(count, 1.0)
+    my = jnp.sum(weight * y) / jnp.maximum(count, 1.0)
+    slope = jnp.sum(weight * (x - mx) * (y - my)) / jnp.maximum(jnp.sum(weight * (x - mx) ** 2), 1e-300)
+    vanishes = jnp.sum(usable) < 3  # the error is rounding: consistent with any order
+    return jnp.where(vanishes, order, slope), vanishes | (jnp.sum(settled) >= 2)

@@ -1712,6 +1712,14 @@ def _(cid):
                 statement=Order(sp.sin(a_ * h) - a_ * h, h, 4))
 
 
+@case("limits", "order_with_a_dip", defect=D_LOGIC,
+      aims="Order's settled-tail fit: a h^2 (1 - 8 b h) is O(h^2) only, and its leading term cancels near "
+           "h = 1/(8b), where the local slopes swing; the fit must not take the swing for order 3")
+def _(cid):
+    return dict(title="a h^2 (1 - 8 b h) = O(h^3)", domain={a_: domains.interval(0.5, 2), b_: domains.interval(1, 8)},
+                statement=Order(a_ * h**2 * (1 - 8 * b_ * h), h, 3))
+
+
 @case("limits", "quadratic_model_order_too_high", defect=D_LOGIC,
       aims="Order with derivative nodes: the error of a second-order Taylor model is O(h^3), claimed O(h^4)")
 def _(cid):
