@@ -357,7 +357,8 @@ def mutate(
     typer.echo(f"\n{total.generated} mutants in {time.monotonic() - start:.1f} s: kill rate "
                f"{mut._pct(total.kill_rate_killable)} of {total.killable} killable, {mut._pct(total.kill_rate)} of "
                f"{total.non_equivalent} non-equivalent ({total.killed} refuted, {total.undefined} undefined, "
-               f"{total.true} true, {total.survived} survived; {total.equivalent} equivalent).")
+               f"{total.true} true, {total.implied} implied, {total.survived} survived; {total.equivalent} "
+               "equivalent).")
     if write:
         _write_atomic(reports / "mutation.md", mut.markdown(plans, outcomes, settings=settings, notes=notes))
         _write_atomic(reports / "mutation.json", mut.as_json(plans, outcomes, settings=settings, notes=notes))

@@ -14,6 +14,10 @@ minimisers and the same exact line search; a positive multiple of a PSD matrix i
 changed by a term free of the variable has the same gradient).  Equivalences are proved by the
 symbolic path, never assumed.  An equivalent mutant cannot be refuted when the original holds,
 so testing only the survivors finds the same equivalent mutants as testing all of them first.
+A survivor of an `Inequality` whose mutated side moved in the weakening direction (a smaller lhs
+of `<=`, a larger rhs; mirrored for `>=`) is *implied* by its original when the symbolic path
+proves that comparison of the two sides (`_implications`): it is as true as the original, so no
+correct verifier can refute it, and it is not counted as killable.
 Every remaining survivor is a finding: the instances are too weak, or the mutant is a true
 statement that the report explains.
 
@@ -543,6 +547,33 @@ def _equivalences(m: Mutant) -> list[tuple[str, Any, Any]]:
     return out
 
 
+def _implications(m: Mutant) -> list[tuple[str, Inequality]]:
+    """(why, inequality): if the symbolic path proves the inequality on the domain, the mutant is
+    implied by its original.  Only a mutated side of an Inequality, moved in the weakening
+    direction: for `lhs <= rhs` (or `<`) a mutated lhs must be <= the original lhs and a mutated rhs
+    >= the original rhs (then lhs' <= lhs <= rhs, or lhs <= rhs <= rhs'); mirrored for `>=` and `>`.
+    The non-strict comparison suffices for a strict relation (lhs' <= lhs < rhs).  A reversed
+    relation is never implied."""
+    st = m.statement
+    if not isinstance(st, Inequality) or m.site.field not in ("lhs", "rhs"):
+        return []
+    original = m.original.build(m.sizes) if m.sizes is not None else m.original.statement
+    if not isinstance(original, Inequality) or original.relation != st.relation:
+        return []
+    side = m.site.field
+    before, after = getattr(original, side), getattr(st, side)
+    relation = "<=" if (side == "lhs") == (st.relation in ("<=", "<")) else ">="
+    why = (f"the mutated {side} is {relation} the original {side} on the domain, so the mutant follows from the "
+           f"original `lhs {st.relation} rhs`: it is implied by it and rests on the original's own verdict")
+    return [(why, Inequality(after, before, relation))]
+
+
+def _implication_claim(m: Mutant, cid: str, statement: Inequality) -> Claim:
+    c = m.original
+    return _claim(id=cid, title=f"implication of {m.id}", source=c.source, statement=statement,
+                  domain=dict(c.domain), defined_at=c.defined_at, **m.size_fields())
+
+
 def _identity_claim(m: Mutant, cid: str, lhs, rhs) -> Claim:
     c = m.original
     domain = dict(c.domain)
@@ -562,6 +593,7 @@ class MutantOutcome:
     reason: str
     status: str  # one of STATUSES (see status_of)
     equivalence: str = ""  # why, for an equivalent mutant
+    implication: str = ""  # why, for a mutant implied by its original
     seconds_symbolic: float = 0.0
     seconds_numeric: float = 0.0
 
@@ -574,18 +606,23 @@ class MutantOutcome:
         return self.mutant.operator
 
 
-def status_of(verdict: str, reason: str, equivalence: str) -> str:
+def status_of(verdict: str, reason: str, equivalence: str, implication: str = "") -> str:
     """`killed` (refuted); `undefined` (the mutant has NaN/inf values on the claim's domain: an
     `error` verdict, which stops it as surely as a refutation, counted apart); `equivalent`
     (proved to say the same as the original); `true` (a different statement, but proved on both
-    paths: no correct verifier can kill it, and a person explains it); or `survived`."""
+    paths: no correct verifier can kill it, and a person explains it); `implied` (not proved
+    itself, but SymPy proves that the original implies it: an inequality with one side moved in
+    the weakening direction; it is as true as the original, so no correct verifier can kill it);
+    or `survived`."""
     if verdict == "refuted":
         return "killed"
     if equivalence:
         return "equivalent"
     if verdict == "error" and "non-finite" in reason:
         return "undefined"
-    return "true" if verdict == "proved" else "survived"
+    if verdict == "proved":
+        return "true"
+    return "implied" if implication else "survived"
 
 
 def prove_equivalence(mutant: Mutant, budget: float) -> str:
@@ -607,6 +644,31 @@ def _equivalences_proved(mutants: list, budget: float, *, jobs: int) -> dict:
     return found
 
 
+def prove_implication(mutant: Mutant, budget: float) -> str:
+    """Why the original implies `mutant` (the weakening of a side the symbolic path proves), or ''."""
+    return _implications_proved([mutant], budget, jobs=1)[mutant.id]
+
+
+def _implications_proved(mutants: list, budget: float, *, jobs: int) -> dict:
+    """For each mutant, why its original implies it, or '': the symbolic path must prove the
+    comparison of the mutated side with the original one (`proved`; a numeric pass is not enough)."""
+    from .runner import run_symbolic
+
+    asked = []
+    for m in mutants:
+        for k, (why, statement) in enumerate(_implications(m)):
+            try:
+                asked.append((m.id, why, _implication_claim(m, f"{m.id}.implication_{k}", statement)))
+            except Exception:  # a comparison that cannot even be stated (e.g. ill-formed) is not proved
+                continue
+    results = run_symbolic([claim for _, _, claim in asked], budget=budget, jobs=jobs) if asked else []
+    found = {m.id: "" for m in mutants}
+    for (mutant_id, why, _), (result, _) in zip(asked, results):
+        if not found[mutant_id] and result.status == "proved":
+            found[mutant_id] = f"{why} (the comparison proved by SymPy, {result.scope})"
+    return found
+
+
 def _safe_equivalence_claims(mutant: Mutant) -> list:
     out = []
     for k, (why, lhs, rhs) in enumerate(_equivalences(mutant)):
@@ -621,7 +683,7 @@ def run_mutants(plans: list[MutationPlan], *, seed: int = 0, instances: int = 32
                 equivalence_budget: float = 30.0, progress: Callable[[MutantOutcome], None] | None = None,
                 **run_options) -> list[MutantOutcome]:
     """Check every mutant of every plan with the normal checks, then test the survivors for
-    equivalence."""
+    equivalence, and those still unexplained for implication by their original."""
     from .runner import run_claims
 
     mutants = [m for p in plans for m in p.mutants]
@@ -630,10 +692,11 @@ def run_mutants(plans: list[MutationPlan], *, seed: int = 0, instances: int = 32
     survivors = []
     jobs = run_options.get("jobs", 1)
 
-    def report(result, equivalence):
+    def report(result, equivalence, implication=""):
         m = by_id[result.id]
-        outcome = MutantOutcome(m, result.verdict, result.reason, status_of(result.verdict, result.reason, equivalence),
-                                equivalence, result.seconds_symbolic, result.seconds_numeric)
+        outcome = MutantOutcome(m, result.verdict, result.reason,
+                                status_of(result.verdict, result.reason, equivalence, implication),
+                                equivalence, implication, result.seconds_symbolic, result.seconds_numeric)
         outcomes.append(outcome)
         if progress:
             progress(outcome)
@@ -647,15 +710,18 @@ def run_mutants(plans: list[MutationPlan], *, seed: int = 0, instances: int = 32
     run_claims([m.as_claim() for m in mutants], seed=seed, instances=instances, symbolic_budget=symbolic_budget,
                progress=finished, **run_options)
     proved = _equivalences_proved([by_id[r.id] for r in survivors], equivalence_budget, jobs=jobs)
+    # a survivor neither equivalent, nor undefined, nor proved itself: is it implied by its original?
+    unexplained = [by_id[r.id] for r in survivors if status_of(r.verdict, r.reason, proved[r.id]) == "survived"]
+    implied = _implications_proved(unexplained, equivalence_budget, jobs=jobs)
     for result in survivors:
-        report(result, proved[result.id])
+        report(result, proved[result.id], implied.get(result.id, ""))
     order = {m.id: i for i, m in enumerate(mutants)}
     return sorted(outcomes, key=lambda o: order[o.id])
 
 
 # --- summaries and reports ------------------------------------------------------------------------
 
-STATUSES = ("killed", "undefined", "equivalent", "true", "survived")
+STATUSES = ("killed", "undefined", "equivalent", "true", "implied", "survived")
 
 
 @dataclass
@@ -665,6 +731,7 @@ class Tally:
     undefined: int = 0
     equivalent: int = 0
     true: int = 0
+    implied: int = 0
     survived: int = 0
 
     def add(self, status: str) -> None:
@@ -682,11 +749,13 @@ class Tally:
 
     @property
     def killable(self) -> int:
-        return self.non_equivalent - self.true
+        """Neither equivalent, nor proved true, nor implied by the original: no correct verifier
+        can kill those."""
+        return self.non_equivalent - self.true - self.implied
 
     @property
     def kill_rate_killable(self) -> float | None:
-        """Killed among the mutants that are neither equivalent nor proved true."""
+        """Killed among the mutants that are neither equivalent, nor proved true, nor implied."""
         return (self.killed + self.undefined) / self.killable if self.killable else None
 
     def as_dict(self) -> dict:
@@ -716,6 +785,8 @@ def explanation(outcome: MutantOutcome, notes: dict) -> str:
     if outcome.status == "true":
         return ("not yet explained by a person; the engine proved the mutant on both paths, so it is a true "
                 "statement that differs from the original")
+    if outcome.status == "implied":
+        return outcome.implication
     return "NOT EXPLAINED: a finding to investigate (weak instances, or a true statement the engine cannot prove)"
 
 
@@ -725,11 +796,11 @@ def _pct(x: float | None) -> str:
 
 def _table(title: str, rows: dict[str, Tally]) -> list[str]:
     out = [f"### {title}", "", f"| {title.split()[-1]} | mutants | killed (refuted) | killed (undefined) | equivalent "
-           "| true (proved) | survived | kill rate | kill rate, killable |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| true (proved) | implied | survived | kill rate | kill rate, killable |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for key in sorted(rows):
         t = rows[key]
-        out.append(f"| `{key}` | {t.generated} | {t.killed} | {t.undefined} | {t.equivalent} | {t.true} | {t.survived} "
+        out.append(f"| `{key}` | {t.generated} | {t.killed} | {t.undefined} | {t.equivalent} | {t.true} | {t.implied} | {t.survived} "
                    f"| {_pct(t.kill_rate)} | {_pct(t.kill_rate_killable)} |")
     return out + [""]
 
@@ -755,12 +826,17 @@ def markdown(plans: list[MutationPlan], outcomes: list[MutantOutcome], *, settin
         "the same as the original (the same expression on the domain, or the same meaning: a positive multiple "
         "of a cost, of a PSD matrix; see `verify/mutate.py`). A mutant that is *true* is a different statement "
         "that the engine proves on both paths: no correct verifier can kill it, so it is explained below rather "
-        "than counted as a weakness. Anything else *survives* and is a finding, listed below.",
+        "than counted as a weakness. A mutant that is *implied* is an inequality with one side moved in the "
+        "weakening direction (a smaller lhs of `<=`, a larger rhs; mirrored for `>=`): SymPy proves the mutated "
+        "side against the original one on the domain, so the mutant follows from the original and is as true as "
+        "the original's own verdict makes it; it is not counted as killable either. Anything else *survives* and "
+        "is a finding, listed below.",
         "",
         f"**Kill rate: {_pct(total.kill_rate_killable)}** of the {total.killable} killable mutants "
-        f"(non-equivalent and not proved true); {_pct(total.kill_rate)} of all {total.non_equivalent} "
+        f"(non-equivalent, not proved true, not implied); {_pct(total.kill_rate)} of all {total.non_equivalent} "
         f"non-equivalent mutants. Of {total.generated} mutants run: {total.killed} refuted, {total.undefined} "
-        f"undefined, {total.equivalent} equivalent, {total.true} true, {total.survived} survived. Before running, "
+        f"undefined, {total.equivalent} equivalent, {total.true} true, {total.implied} implied, {total.survived} "
+        "survived. Before running, "
         f"{dropped} mutants identical to their original after SymPy's automatic simplification and {dup} "
         f"duplicates of other mutants were dropped" + (f", and {still} could not be constructed" if still else "")
         + ".",
@@ -784,8 +860,11 @@ def markdown(plans: list[MutationPlan], outcomes: list[MutantOutcome], *, settin
                   f"- mutation: {o.operator} in `{o.mutant.site.field}`: `{_short(o.mutant.site.before, 400)}` "
                   f"becomes `{_short(o.mutant.site.after, 400)}`",
                   f"- verdict: {o.verdict}: {o.reason}", f"- explanation: {explanation(o, notes)}", ""]
+    implied = [o for o in outcomes if o.status == "implied"]
+    lines += ["## Mutants implied by their original", ""]
+    lines += [f"- `{o.id}` (verdict {o.verdict}): {o.mutant.describe()}: {o.implication}" for o in implied] or ["None."]
     equivalent = [o for o in outcomes if o.status == "equivalent"]
-    lines += ["## Equivalent mutants", ""]
+    lines += ["", "## Equivalent mutants", ""]
     lines += [f"- `{o.id}`: {o.mutant.describe()}: {o.equivalence}" for o in equivalent] or ["None."]
     return "\n".join(lines) + "\n"
 
@@ -813,7 +892,7 @@ def as_json(plans: list[MutationPlan], outcomes: list[MutantOutcome], *, setting
         "mutants": [{"id": o.id, "claim": o.mutant.original.id, "kind": o.mutant.statement.kind,
                      "operator": o.operator, "field": o.mutant.site.field, "before": sp.sstr(o.mutant.site.before),
                      "after": sp.sstr(o.mutant.site.after), "verdict": o.verdict, "reason": o.reason,
-                     "status": o.status, "equivalence": o.equivalence,
+                     "status": o.status, "equivalence": o.equivalence, "implication": o.implication,
                      "explanation": explanation(o, notes) if o.status in ("survived", "true") else ""}
                     for o in outcomes],
     }
