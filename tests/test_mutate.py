@@ -224,3 +224,19 @@ def test_the_shared_samplers_are_few():
     for size in range(1, 41):
         numeric.batch_sampler(original, {"n": size})
     assert len(numeric._SAMPLERS) == numeric.SAMPLERS_KEPT
+
+
+def test_a_mutant_refused_at_load_is_stillborn_not_a_crash():
+    # swapping the symbols of tanh(W u + e) makes a Jacobian of an n x n matrix (tanh(e + u V)), which a
+    # claim may not state: the plan records it as not constructible instead of stopping the whole run
+    from verify.jaxsetup import configure
+    from verify.registry import load_registry
+    configure()
+    claim = next(c for c in load_registry().claims if c.id == "calculus.jacobian.layout_convention.reading_a")
+    p = mut.plan(claim, per_claim=None, per_operator=3)
+    refused = [why for _, why in p.stillborn if why.startswith("refused at load")]
+    assert refused and "Jacobian" in refused[0], p.stillborn
+    for m in p.mutants:  # every planned mutant loads
+        m.as_claim()
+    text = mut.markdown([p], [], settings={"seed": 0, "instances": 8, "per_operator": 3, "per_claim": None, "budget": 5}, notes={})
+    assert "## Mutants that could not be constructed" in text and "refused at load" in text

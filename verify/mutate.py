@@ -40,7 +40,7 @@ import sympy as sp
 from sympy.matrices.common import ShapeError
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
-from ._errors import ClaimDefinitionWarning
+from ._errors import ClaimDefinitionError, ClaimDefinitionWarning
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Inequality, Minimiser,
                     Property, Shape, free_symbols)
 from .distributions import ExpectationOver, parameter_fields, parameter_slips, with_parameter
@@ -503,7 +503,13 @@ def plan(claim: Claim, operators: Iterable[str] = OPERATORS, per_operator: int =
             duplicates += 1
             continue
         seen.add(key)
-        mutants.append(Mutant(claim, len(mutants) + 1, site, mutated, sizes))
+        mutant = Mutant(claim, len(mutants) + 1, site, mutated, sizes)
+        try:  # the claim's own load-time checks (e.g. a Jacobian of a matrix): refused like a user's claim
+            mutant.as_claim()
+        except ClaimDefinitionError as exc:
+            stillborn.append((site, f"refused at load: {exc.message}"))
+            continue
+        mutants.append(mutant)
     return MutationPlan(claim, mutants, available, identical, duplicates, stillborn)
 
 
@@ -866,6 +872,11 @@ def markdown(plans: list[MutationPlan], outcomes: list[MutantOutcome], *, settin
     equivalent = [o for o in outcomes if o.status == "equivalent"]
     lines += ["", "## Equivalent mutants", ""]
     lines += [f"- `{o.id}`: {o.mutant.describe()}: {o.equivalence}" for o in equivalent] or ["None."]
+    lines += ["", "## Mutants that could not be constructed", "",
+              "Not run and not counted: SymPy refused the rewritten tree, or the claim's load-time checks refused "
+              "the mutant as a user's claim would be refused.", ""]
+    lines += [f"- `{p.claim.id}`: {site.operator} in `{site.field}`: `{_short(site.before, 200)}` becomes "
+              f"`{_short(site.after, 200)}`: {_short(why, 300)}" for p in plans for site, why in p.stillborn] or ["None."]
     return "\n".join(lines) + "\n"
 
 
