@@ -110,6 +110,10 @@ def series(f, var, lo, env, be, evaluate):
         start = evaluate(lo, env, be)
         body = sp.sympify(evaluate(f, {**env, name: k}, be), strict=True)
         return sp.summation(body, (k, start, sp.oo))
+    if be.name == "mp":  # 60-digit intervals with a proven tail bound (hypergeometric terms)
+        from .highprec import series as mp_series
+
+        return mp_series(f, var, lo, env, evaluate)
     if be.name != "jax":
         raise EvaluationError(f"the {be.name} backend does not evaluate series")
     import jax
