@@ -20,6 +20,7 @@ raises `Unsupported`, and the caller falls back to SymPy.
 from __future__ import annotations
 
 import contextlib
+import math
 import operator
 from functools import reduce
 
@@ -387,6 +388,100 @@ def _trace(a):
     return _sum(a[i, i] for i in range(a.shape[0]))
 
 
+def _factorial(x):
+    """k! of a non-negative integer (a series' index), exactly; `Unsupported` elsewhere."""
+    if isinstance(x, Dual):
+        if not (_is_zero(x.b) and x.a.a == x.a.b and int(_point(x.a)) == _point(x.a)):
+            raise Unsupported("a factorial of a value that is not an exact integer")
+        x = int(_point(x.a))
+    if not isinstance(x, int) or x < 0:
+        raise Unsupported(f"the factorial of {x}")
+    return Dual(iv.mpf(math.factorial(x)))
+
+
+SERIES_MAX_TERMS = 4096  # more terms than this before the tail bound holds: SymPy decides instead
+SERIES_TAIL = mpmath.mpf("1e-45")  # the tail's bound relative to the partial sum (difference's band is 1e-30)
+_K = "_dlverify_series_start"  # a name no claim symbol has: the start of the tail
+
+
+def series(f, var, lo, env, evaluate_fn):
+    """sum_{var = lo}^{oo} f enclosed at `DPS` digits: the terms up to some K exactly in interval
+    arithmetic, and the tail beyond by a bound that is a proof, not an estimate.
+
+    Only a hypergeometric term (SymPy's `hypersimp`: f(k+1)/f(k) = P(k)/Q(k), polynomials in k;
+    every pmf of the notes' series) is summed here.  With k = K + t, if every coefficient of
+    Q(K + t) in t is >= 0, the constant one > 0, and each coefficient of P(K + t) is at most q < 1
+    times Q's in size, then |f(k+1)| <= q |f(k)| for every k >= K (|P| <= q Q for t >= 0), so
+    |sum_{k >= K} f(k)| <= |f(K)| / (1 - q).  Anything else raises `Unsupported`, and the caller
+    falls back to SymPy's `summation`."""
+    f = sp.sympify(f, strict=True)
+    if isinstance(f, sp.MatrixBase) or getattr(f, "is_Matrix", False) or f.has(sp.Sum, sp.Integral):
+        raise Unsupported("a series of matrices or of sums or integrals")
+    start = evaluate_fn(lo, env, MP)
+    if isinstance(start, Dual):
+        if not (_is_zero(start.b) and start.a.a == start.a.b and int(_point(start.a)) == _point(start.a)):
+            raise Unsupported("a series whose start is not an exact integer")
+        start = int(_point(start.a))
+    if not isinstance(start, int):
+        raise Unsupported("a series whose start is not an integer")
+    ratio = sp.hypersimp(f, var)
+    if ratio is None:
+        raise Unsupported(f"the terms of the series of {f} are not hypergeometric in {var}")
+    top, bottom = sp.fraction(sp.together(ratio))
+    t, big_k = sp.Dummy("t"), sp.Symbol(_K)
+    try:
+        p_coeffs = sp.Poly(sp.expand(top.subs(var, big_k + t)), t).all_coeffs()
+        q_coeffs = sp.Poly(sp.expand(bottom.subs(var, big_k + t)), t).all_coeffs()
+    except sp.PolynomialError:
+        raise Unsupported(f"the term ratio {ratio} is not rational in {var}") from None
+    if len(p_coeffs) > len(q_coeffs):
+        raise Unsupported(f"the term ratio {ratio} grows: the series diverges or needs another bound")
+    if len(p_coeffs) == len(q_coeffs):  # the ratio tends to lc(P)/lc(Q): no q < 1 unless that is below 1
+        lead_p, lead_q = (_lift(evaluate_fn(c[0], {**env, _K: start}, MP)).a for c in (p_coeffs, q_coeffs))
+        if abs(lead_p).a >= abs(lead_q).b:
+            raise Unsupported(f"the term ratio {ratio} does not tend below 1: no tail bound by the ratio test")
+
+    def contraction(k_start: int):
+        """q < 1 with |f(k+1)| <= q |f(k)| for every k >= k_start, or None."""
+        local = {**env, _K: k_start}
+        ps = [_lift(evaluate_fn(c, local, MP)).a for c in p_coeffs]
+        qs = [_lift(evaluate_fn(c, local, MP)).a for c in q_coeffs]
+        if qs[0].a < 0:  # Q's sign is fixed by its leading coefficient: make it positive
+            ps, qs = [-x for x in ps], [-x for x in qs]
+        if any(x.a < 0 for x in qs) or qs[-1].a <= 0:
+            return None
+        q = mpmath.mpf(0)
+        for a, b in zip(reversed(ps), reversed(qs)):  # the same power of t
+            size = abs(a).b
+            if size == 0:
+                continue
+            if b.a <= 0:
+                return None
+            q = max(q, mpmath.mpf(size) / mpmath.mpf(b.a))
+        q = q * (1 + mpmath.mpf(10) ** (-DPS // 2))  # over the rounding of the division
+        return q if q < 1 else None
+
+    name = str(var.name)
+    total, k, check_at = Dual(iv.mpf(0)), start, start + 8
+    while True:
+        term = _lift(evaluate_fn(f, {**env, name: k}, MP))
+        if not _is_zero(term.b):
+            raise Unsupported("a derivative of a series")
+        if k == check_at:
+            q = contraction(k)
+            if q is not None:
+                tail = abs(term.a).b / (1 - q)
+                size = max(mpmath.mpf(1), abs(_point(total.a)))
+                if tail <= SERIES_TAIL * size:
+                    return Dual(total.a + iv.mpf([-tail, tail]))
+            check_at = start + 2 * (check_at - start)
+        total = total + term
+        k += 1
+        if k - start > SERIES_MAX_TERMS:
+            raise Unsupported(f"the series of {f} needs more than {SERIES_MAX_TERMS} terms before its tail is "
+                              "bounded")
+
+
 MP = Backend(
     name="mp",
     add=_exact_checked(operator.add),
@@ -421,6 +516,7 @@ MP = Backend(
         logsumexp: _logsumexp,
         softmax: _softmax,
         sp.Heaviside: _heaviside,
+        sp.factorial: _factorial,
     },
     is_matrix=_is_matrix,
 )

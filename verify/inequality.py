@@ -56,9 +56,14 @@ def is_strict(st: Inequality) -> bool:
 
 def slack(st: Inequality):
     """The expression that must be >= 0 (> 0 when strict), entry by entry."""
-    if st.relation in REVERSED:
-        return st.lhs - st.rhs
-    return st.rhs - st.lhs
+    big, small = (st.lhs, st.rhs) if st.relation in REVERSED else (st.rhs, st.lhs)
+    if getattr(big, "is_Matrix", False) and getattr(small, "is_Matrix", False) and \
+            not (isinstance(big, sp.MatrixBase) and isinstance(small, sp.MatrixBase)):
+        # built without `doit` (SymPy's `-` on matrix expressions calls it): doit sums every `Sum`
+        # symbolically, and Gosper's algorithm shifts an entry index past its axis (x[0, i + 1]
+        # of a 1 x 1 x), where SymPy raises a bare IndexError at any size
+        return sp.MatAdd(big, sp.MatMul(sp.Integer(-1), small))
+    return big - small
 
 
 def _is_matrix(value) -> bool:

@@ -8,7 +8,9 @@
   `DE_STEP`, and its error estimate: the same rule at twice the step (every other node).  Where
   the two differ by more than `DE_AGREEMENT` relative to the integral of |f|, the value is NaN,
   which the numeric path reports as an error instead of comparing an inaccurate number.  A series
-  is summed to `SERIES_TERMS` terms and to half as many, with the same rule.
+  is summed to `SERIES_TERMS` terms and to half as many, with the same rule;
+* mp backend (the confirmation of a counterexample): a series of hypergeometric terms in 60-digit
+  interval arithmetic with a proven bound on its tail (`highprec.series`); SymPy otherwise.
 
 `erf`, `erfc`, `gamma`, `loggamma`, `factorial` and `binomial` (what SymPy returns for Gaussian and
 Poisson integrals) are SymPy's own on the exact backend and `jax.scipy.special` on the JAX one.
@@ -110,6 +112,10 @@ def series(f, var, lo, env, be, evaluate):
         start = evaluate(lo, env, be)
         body = sp.sympify(evaluate(f, {**env, name: k}, be), strict=True)
         return sp.summation(body, (k, start, sp.oo))
+    if be.name == "mp":  # 60-digit intervals with a proven tail bound (hypergeometric terms)
+        from .highprec import series as mp_series
+
+        return mp_series(f, var, lo, env, evaluate)
     if be.name != "jax":
         raise EvaluationError(f"the {be.name} backend does not evaluate series")
     import jax

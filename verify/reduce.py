@@ -259,23 +259,38 @@ class _SliceOver(Exception):
 def _within(seconds, fn, *args):
     """fn(*args), or _SliceOver after `seconds` of this process's CPU time (SIGPROF, so that a busy
     machine does not change the outcome; checks run in a child's main thread, where signals are
-    delivered)."""
+    delivered).
+
+    The signal repeats every `_SLICE_REPEAT` CPU seconds until `_SliceOver` has left `fn`: Python
+    runs a signal handler at whatever bytecode comes next, and when that is a callback the
+    interpreter calls from C (a `__del__`, or JAX's garbage-collection hook), the exception is
+    printed as "Exception ignored" and swallowed.  A single shot then left `fn` running with no
+    limit: the exact confirmation of a false Poisson claim's counterexample (`sp.summation` at a
+    rational rate) grew past the 8 GiB memory limit that way."""
     import signal
     import threading
 
     if seconds is None or threading.current_thread() is not threading.main_thread():
         return fn(*args)
+    state = {"running": True}
 
     def stop(signum, frame):
-        raise _SliceOver()
+        if state["running"]:
+            raise _SliceOver()
 
     previous = signal.signal(signal.SIGPROF, stop)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
-        return fn(*args)
+        signal.setitimer(signal.ITIMER_PROF, max(seconds, 1e-6), _SLICE_REPEAT)
+        try:
+            return fn(*args)
+        finally:
+            state["running"] = False  # from here on a late signal is ignored, not raised
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
+
+
+_SLICE_REPEAT = 0.05  # CPU seconds between repeats of the time-out signal until it takes effect
 
 
 def reduce_to_zero(residual, reducers=CHEAP_REDUCERS + COSTLY_REDUCERS) -> tuple[bool, str, object]:
