@@ -51,6 +51,8 @@ from verify import (Algorithmic, Claim, ClaimDefinitionError, Derivation, Determ
                     Jacobian, Minimiser, Property, Shape, domains, logsumexp, scalar, sigmoid, softmax as softmax_node,
                     softplus)
 from verify.logic_kinds import Equivalence, Exists, Implies, Limit, Order, rounds_to
+from verify.linalg_nodes import eigvals, eigvecs, pinv
+from derivations.probability.likelihood import binary_labels
 from verify.runner import check_claim, run_claims
 
 SOURCE = "tests/quality (red team)"
@@ -1728,6 +1730,71 @@ def _(cid):
     return dict(title="f(t + h) - (f + h f' + h^2 f''/2) = O(h^4)", domain={a_: domains.real(), b_: domains.real(),
                                                                           t: domains.real()},
                 statement=Order(f.subs(u, t + h) - model, h, 4))
+
+
+# =================================================================================================
+# pseudo-inverse and symmetric eigen-decomposition (verify/linalg_nodes.py), 0/1 labels
+# (derivations/probability/likelihood.py): each computed independently on the two backends
+
+@case("linalg", "pinv_left_inverse_wide", aims="pinv: X^+ X = I needs full column rank; a 2 x 3 X has rank 2 "
+      "< 3, so X^+ X is a projection of rank 2")
+def _(cid):
+    X = sp.MatrixSymbol("X", 2, 3)
+    return dict(title="X^+ X = I for a 2 x 3 X", statement=Identity(pinv(X) * X, sp.Identity(3)),
+                domain={X: domains.general()})
+
+
+@case("linalg", "pinv_left_inverse_any_rank", defect=D_ANY_RANK,
+      aims="pinv at a rank-deficient tall X (any_rank's duplicated column): the exact pseudo-inverse (a limit "
+           "of regularised inverses) must give a projection there, not I; the generic member has full rank")
+def _(cid):
+    X = sp.MatrixSymbol("X", 3, 2)
+    return dict(title="X^+ X = I for any 3 x 2 X", statement=Identity(pinv(X) * X, sp.Identity(2)),
+                domain={X: domains.any_rank()})
+
+
+@case("linalg", "pinv_reverse_order_law", aims="pinv: (X Y)^+ = Y^+ X^+ holds for inverses of square "
+      "matrices, not for a 2 x 3 X and a 3 x 2 Y (X Y is invertible, but Y^+ X^+ is not its inverse)")
+def _(cid):
+    X, Y = sp.MatrixSymbol("X", 2, 3), sp.MatrixSymbol("Y", 3, 2)
+    return dict(title="(X Y)^+ = Y^+ X^+", statement=Identity(pinv(X * Y), pinv(Y) * pinv(X)),
+                domain={X: domains.general(), Y: domains.general()})
+
+
+@case("linalg", "eigvecs_conjugation_is_not_h", aims="eigvecs: Q^T H Q is the diagonal Lambda, not H itself "
+      "(independent of the order and signs each backend picks)")
+def _(cid):
+    Q_ = eigvecs(S)
+    return dict(title="Q^T H Q = H for the eigenvectors Q of a symmetric H", statement=Identity(Q_.T * S * Q_, S),
+                domain={S: domains.symmetric()}, sizes=N2)
+
+
+@case("linalg", "eigvals_nonnegative_symmetric", aims="eigvals: a symmetric matrix that is not PSD has a "
+      "negative eigenvalue")
+def _(cid):
+    return dict(title="the eigenvalues of a symmetric H are >= 0", statement=Property(eigvals(S), "nonnegative"),
+                domain={S: domains.symmetric()}, sizes=N2)
+
+
+@case("linalg", "eigvals_product_is_trace", aims="eigvals: the determinant is the product of the eigenvalues, "
+      "not their sum")
+def _(cid):
+    return dict(title="det H = tr Lambda", statement=Identity(sp.Determinant(S), sp.Trace(eigvals(S))),
+                domain={S: domains.symmetric()}, sizes=N2)
+
+
+@case("domain", "binary_labels_all_zero", aims="binary_labels: the labels sum to more than 0 except for the "
+      "all-zero labelling, 1 of the 2^n; the exact path enumerates every labelling")
+def _(cid):
+    return dict(title="sum of 0/1 labels > 0", statement=Property(total(y, 4), "positive"),
+                domain={y: binary_labels()}, sizes={n: (4, 4)})
+
+
+@case("domain", "binary_labels_as_signs", aims="binary_labels are 0/1, not -1/+1: y_i^2 = 1 fails at every 0 "
+      "label")
+def _(cid):
+    return dict(title="y^T y = n for 0/1 labels", statement=Identity(scalar(y.T * y), n),
+                domain={y: binary_labels()}, sizes=N3)
 
 
 RUN_CASES = [c for c in CASES if c.rejects is None]
