@@ -21,20 +21,16 @@ import sympy as sp
 from derivations.calculus import derivatives as calc
 from derivations.probability import events, likelihood
 from verify import Claim, Derivation, Grad, Gradient, Identity, Jacobian, domains
-from verify.runner import check_claim
+
+from claimcheck import Checker
 
 INSTANCES = 16
 BUDGET = 30.0
 CONTROL_BUDGET = 10.0
 
-_RESULTS: dict = {}
 
 
-def _check(claim):
-    if claim.id not in _RESULTS:
-        budget = CONTROL_BUDGET if claim.expect == "fails" else BUDGET
-        _RESULTS[claim.id] = check_claim(claim, seed=0, instances=INSTANCES, symbolic_budget=budget)
-    return _RESULTS[claim.id]
+_check = Checker(INSTANCES, BUDGET, CONTROL_BUDGET)
 
 
 def _control(original: Claim, suffix: str, statement, title: str, **changes) -> Claim:

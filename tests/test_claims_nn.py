@@ -22,7 +22,8 @@ import sympy as sp
 
 from derivations import nn
 from verify import Claim, Grad, Gradient, Jacobian, scalar, sigmoid
-from verify.runner import check_claim
+
+from claimcheck import Checker
 
 INSTANCES = 32
 BUDGET = 30.0
@@ -31,14 +32,9 @@ BUDGET = 30.0
 # A control is decided by the numeric counterexample (confirmed exactly), so a short budget
 # loses nothing and saves half a minute per control.
 CONTROL_BUDGET = 5.0
-_RESULTS: dict = {}
 
 
-def _check(claim, budget=BUDGET):
-    # Several tests look at the same run; checking a claim once keeps the file fast.
-    if claim.id not in _RESULTS:
-        _RESULTS[claim.id] = check_claim(claim, seed=0, instances=INSTANCES, symbolic_budget=budget)
-    return _RESULTS[claim.id]
+_check = Checker(INSTANCES, BUDGET)
 
 
 def _control(claim_id, title, statement, like):

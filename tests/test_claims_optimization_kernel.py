@@ -12,22 +12,17 @@ import sympy as sp
 
 from derivations import classical_ml, optimization as opt
 from verify import Algorithmic, Claim, Minimiser, Property, domains, scalar
-from verify.runner import check_claim
+
+from claimcheck import Checker, assert_verdict
 
 INSTANCES = 32
 BUDGET = 30.0
 # A control is decided by its numeric counterexample (confirmed in exact arithmetic); the
 # symbolic path only adds a second disproof, so a short budget loses nothing.
 CONTROL_BUDGET = 5.0
-_RESULTS: dict = {}
 
 
-def _check(claim):
-    # Several tests look at the same run; checking a claim once keeps the file fast.
-    if claim.id not in _RESULTS:
-        budget = CONTROL_BUDGET if claim.expect == "fails" else BUDGET
-        _RESULTS[claim.id] = check_claim(claim, seed=0, instances=INSTANCES, symbolic_budget=budget)
-    return _RESULTS[claim.id]
+_check = Checker(INSTANCES, BUDGET, CONTROL_BUDGET)
 
 
 # --- negative controls ----------------------------------------------------------------------------
@@ -110,16 +105,12 @@ CONTROLS = [fixed_step, inverted_step, doubled_step, negative_distance]
 
 @pytest.mark.parametrize("claim,verdicts", TRUE_CLAIMS, ids=[c.id for c, _ in TRUE_CLAIMS])
 def test_true_claim_gets_expected_verdict(claim, verdicts):
-    result = _check(claim)
-    assert result.verdict in verdicts, f"{claim.id}: {result.verdict}: {result.reason}"
-    assert result.matches_expectation
+    assert_verdict(_check(claim), verdicts)
 
 
 @pytest.mark.parametrize("claim", CONTROLS, ids=[c.id for c in CONTROLS])
 def test_negative_control_is_refuted(claim):
-    result = _check(claim)
-    assert result.verdict == "refuted", f"{claim.id}: {result.verdict}: {result.reason}"
-    assert result.matches_expectation
+    assert_verdict(_check(claim), "refuted")
 
 
 def test_orthogonality_runs_the_non_quadratic_family_numerically():

@@ -20,6 +20,8 @@ import sympy as sp
 from derivations import rl
 from derivations.probability import bayes as probability
 from verify import Claim, Expectation, Grad, Identity, domains
+
+from claimcheck import Checker, assert_verdict
 from verify.runner import check_claim
 
 INSTANCES = 32
@@ -31,20 +33,10 @@ MDP_BUDGET = 20.0
 SMALLEST_MDP = {rl.S: (2, 2), rl.A: (2, 2)}
 
 
-_RESULTS: dict = {}
 
 
-def _check(claim):
-    # Several tests look at the same run; checking a claim once keeps the file fast.
-    if claim.id not in _RESULTS:
-        if claim.expect == "fails":
-            budget = CONTROL_BUDGET
-        elif "S" in claim.sizes:  # an MDP claim
-            budget = MDP_BUDGET
-        else:
-            budget = BUDGET
-        _RESULTS[claim.id] = check_claim(claim, seed=0, instances=INSTANCES, symbolic_budget=budget)
-    return _RESULTS[claim.id]
+_check = Checker(INSTANCES, BUDGET, CONTROL_BUDGET,
+                 budget_of=lambda claim: MDP_BUDGET if claim.expect != "fails" and "S" in claim.sizes else None)
 
 
 # --- negative controls ----------------------------------------------------------------------------
@@ -134,16 +126,12 @@ CONTROLS = [bayes_swapped, baseline_action_dependent, pg_missing_reward]
 
 @pytest.mark.parametrize("claim,verdicts", TRUE_CLAIMS, ids=[c.id for c, _ in TRUE_CLAIMS])
 def test_true_claim_gets_expected_verdict(claim, verdicts):
-    result = _check(claim)
-    assert result.verdict in verdicts, f"{claim.id}: {result.verdict}: {result.reason}"
-    assert result.matches_expectation
+    assert_verdict(_check(claim), verdicts)
 
 
 @pytest.mark.parametrize("claim", CONTROLS, ids=[c.id for c in CONTROLS])
 def test_negative_control_is_refuted(claim):
-    result = _check(claim)
-    assert result.verdict == "refuted", f"{claim.id}: {result.verdict}: {result.reason}"
-    assert result.matches_expectation
+    assert_verdict(_check(claim), "refuted")
 
 
 @pytest.mark.slow  # compiles 36-trajectory gradients

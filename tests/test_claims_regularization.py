@@ -21,20 +21,16 @@ import sympy as sp
 
 from derivations import regularization as reg
 from verify import Claim, Derivation, Minimiser
-from verify.runner import check_claim
+
+from claimcheck import Checker
 
 jax.config.update("jax_enable_x64", True)
 
 INSTANCES = 32
 BUDGET = 30.0
-_RESULTS: dict = {}
 
 
-def _check(claim):
-    # Several tests look at the same run; checking a claim once keeps the file fast.
-    if claim.id not in _RESULTS:
-        _RESULTS[claim.id] = check_claim(claim, seed=0, instances=INSTANCES, symbolic_budget=BUDGET)
-    return _RESULTS[claim.id]
+_check = Checker(INSTANCES, BUDGET)
 
 
 def _control(claim_id, title, statement, like, sizes, correction):
