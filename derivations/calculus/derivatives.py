@@ -67,6 +67,14 @@ SMOOTH_NOTE = (
 )
 
 
+def _smooth_claim(name: str, title: str, section: str, statement, sizes: dict, symbolic_sizes: tuple, tex_names,
+                  notes: str, domain=SMOOTH_DOMAIN) -> Claim:
+    """A claim about the random smooth f: its coefficients' domain, the notes' Calculus page and the note on f."""
+    return Claim(id=f"calculus.{name}", title=title, source=f"{SOURCE_000} › {section}", statement=statement,
+                 domain=domain, sizes=sizes, symbolic_sizes=symbolic_sizes, tex_names=tex_names,
+                 notes=SMOOTH_NOTE + notes)
+
+
 def unit(i: int, size: int) -> sp.ImmutableMatrix:
     """The i-th standard basis vector of R^size (0-based)."""
     return sp.ImmutableMatrix(size, 1, lambda k, _: 1 if k == i else 0)
@@ -94,18 +102,12 @@ def _partial_names(sizes):
     return {partial(smooth(x), x, i, size, t): r"\partial_{x_{%d}} f" % (i + 1) for i in range(size)}
 
 
-gradient_definition_shape = Claim(
-    id="calculus.gradient.definition_shape",
-    title="The gradient of f: R^n -> R is the n x 1 column of its partial derivatives",
-    source=f"{SOURCE_000} › 1. Differentiation; 2. Gradient of a Function",
-    statement=_gradient_as_partials,
-    domain=SMOOTH_DOMAIN,
-    sizes={n: (1, 4), K: (1, 3)},
-    symbolic_sizes=({"n": 2, "K": 2}, {"n": 3, "K": 1}),
-    tex_names=_partial_names,
-    notes=(
-        SMOOTH_NOTE
-        + "The claim: the gradient of f at x, as the engine differentiates the whole vector variable "
+gradient_definition_shape = _smooth_claim(
+    "gradient.definition_shape", "The gradient of f: R^n -> R is the n x 1 column of its partial derivatives",
+    "1. Differentiation; 2. Gradient of a Function", _gradient_as_partials,
+    {n: (1, 4), K: (1, 3)}, ({"n": 2, "K": 2}, {"n": 3, "K": 1}), _partial_names,
+    (
+        "The claim: the gradient of f at x, as the engine differentiates the whole vector variable "
         "(sympy.diff symbolically, jax.grad numerically), is an n x 1 column and equals, entry by "
         "entry, the partial derivative df/dx_i taken by its definition, the one-variable "
         "derivative of f along the coordinate line through x in direction e_i. The shapes must agree "
@@ -174,18 +176,12 @@ def _second_partial_names(sizes):
             for u in range(size) for v in range(size)}
 
 
-hessian_definition_symmetric = Claim(
-    id="calculus.hessian.definition_symmetric",
-    title="The Hessian is the n x n matrix of second partial derivatives, symmetric for f in C^2",
-    source=f"{SOURCE_000} › 4. Hessian Matrix of a Function",
-    statement=_hessian,
-    domain=SMOOTH_DOMAIN,
-    sizes={n: (2, 3), K: (1, 2)},
-    symbolic_sizes=({"n": 3, "K": 1},),
-    tex_names=_second_partial_names,
-    notes=(
-        SMOOTH_NOTE
-        + "f is C^infinity, so in particular C^2 (the condition for symmetry). Step 1 is the "
+hessian_definition_symmetric = _smooth_claim(
+    "hessian.definition_symmetric", "The Hessian is the n x n matrix of second partial derivatives, symmetric for f in C^2",
+    "4. Hessian Matrix of a Function", _hessian,
+    {n: (2, 3), K: (1, 2)}, ({"n": 3, "K": 1},), _second_partial_names,
+    (
+        "f is C^infinity, so in particular C^2 (the condition for symmetry). Step 1 is the "
         "Hessian as the engine computes it, the Jacobian of the gradient (sympy.diff; "
         "jax.jacrev of jax.grad), an n x n matrix; step 2 is the matrix whose (u, v) entry is "
         "d/dx_v of df/dx_u, each partial derivative taken by its definition along a coordinate "
@@ -245,18 +241,13 @@ def _third_order_names(sizes):
             for q in PERMUTATIONS}
 
 
-third_order_shape = Claim(
-    id="calculus.derivative_tensor.third_order_shape",
-    title="The third derivative of f: R^n -> R is an n x n x n tensor, symmetric under index permutations",
-    source=f"{SOURCE_000} › 6. Taylor Series",
-    statement=_third_order,
-    domain={**SMOOTH_DOMAIN, v1: domains.vector(), v2: domains.vector(), v3: domains.vector()},
-    sizes={n: (2, 4), K: (1, 2)},
-    symbolic_sizes=({"n": 2, "K": 1}, {"n": 3, "K": 1}),
-    tex_names=_third_order_names,
-    notes=(
-        SMOOTH_NOTE
-        + "f is C^infinity, so in particular C^3 (the condition for symmetry). The engine has no "
+third_order_shape = _smooth_claim(
+    "derivative_tensor.third_order_shape",
+    "The third derivative of f: R^n -> R is an n x n x n tensor, symmetric under index permutations",
+    "6. Taylor Series", _third_order,
+    {n: (2, 4), K: (1, 2)}, ({"n": 2, "K": 1}, {"n": 3, "K": 1}), _third_order_names,
+    (
+        "f is C^infinity, so in particular C^3 (the condition for symmetry). The engine has no "
         "three-way arrays, so the tensor T[i, j, k] = d/dx_k d/dx_j d/dx_i f is checked through "
         "its trilinear form T(v1, v2, v3) = sum_ijk T_ijk v1_i v2_j v3_k for random directions "
         "v1, v2, v3 (symbols on the symbolic path, so a proof covers every direction, which is "
@@ -270,6 +261,7 @@ third_order_shape = Claim(
         "n = 3 (K = 1); checked numerically for n = 2..4, K = 1..2 (at n = 1 the Hessian's one column is "
         "the Hessian itself, which SymPy then builds as a 1 x 1 matrix, not a column)."
     ),
+    domain={**SMOOTH_DOMAIN, v1: domains.vector(), v2: domains.vector(), v3: domains.vector()},
 )
 
 
@@ -303,6 +295,15 @@ def entrywise_jacobian(sizes):
 LAYER_DOMAIN = {V: domains.general(), e: domains.vector(), u: domains.vector()}
 
 
+def _reading_a(entry: str, part: str, title: str, statement, domain: dict, sizes: dict, symbolic_sizes: tuple,
+               notes: str, tex_names=None) -> Claim:
+    """A claim under reading a of the catalog entry calculus.jacobian.<entry> (the page of SOURCE_003)."""
+    catalog = f"calculus.jacobian.{entry}"
+    return Claim(id=f"{catalog}.reading_a{part}", catalog=catalog, title=title, source=SOURCE_003,
+                 statement=statement, domain=domain, sizes=sizes, symbolic_sizes=symbolic_sizes,
+                 tex_names=tex_names if tex_names is not None else {}, notes=notes)
+
+
 def _layout_entries(sizes):
     return Identity(Jacobian(layer(u), u), entrywise_jacobian(sizes))
 
@@ -312,15 +313,9 @@ def _layer_partial_names(sizes):
             for j in range(sizes["m"]) for k in range(sizes["n"])}
 
 
-layout_convention_a = Claim(
-    id="calculus.jacobian.layout_convention.reading_a",
-    catalog="calculus.jacobian.layout_convention",
-    title="Reading a: the Jacobian dv/du has d v_j / d u_k at row j, column k (numerator layout)",
-    source=SOURCE_003,
-    statement=_layout_entries,
-    domain=LAYER_DOMAIN,
-    sizes={m: (1, 4), n: (1, 4)},
-    symbolic_sizes=({"m": 2, "n": 3},),
+layout_convention_a = _reading_a(
+    "layout_convention", "", "Reading a: the Jacobian dv/du has d v_j / d u_k at row j, column k (numerator layout)",
+    _layout_entries, LAYER_DOMAIN, {m: (1, 4), n: (1, 4)}, ({"m": 2, "n": 3},),
     tex_names=_layer_partial_names,
     notes=(
         "Ambiguous as written: the notes put the entry d v_j / d u_k in a matrix they call du/dv, "
@@ -340,15 +335,11 @@ def _layout_chain_rule(sizes):
     return Identity(Grad(downstream(layer(u)), u), jac.T * Grad(downstream(w), w, at=layer(u)))
 
 
-layout_convention_a_chain = Claim(
-    id="calculus.jacobian.layout_convention.reading_a.chain_rule",
-    catalog="calculus.jacobian.layout_convention",
-    title="Reading a, used: grad_u J = (dv/du)^T grad_v J with the numerator-layout Jacobian",
-    source=SOURCE_003,
-    statement=_layout_chain_rule,
-    domain={**LAYER_DOMAIN, B: domains.general(), h: domains.vector(), R: domains.symmetric()},
-    sizes={m: (1, 4), n: (1, 4), K: (1, 2)},
-    symbolic_sizes=({"m": 2, "n": 2, "K": 1},),
+layout_convention_a_chain = _reading_a(
+    "layout_convention", ".chain_rule",
+    "Reading a, used: grad_u J = (dv/du)^T grad_v J with the numerator-layout Jacobian", _layout_chain_rule,
+    {**LAYER_DOMAIN, B: domains.general(), h: domains.vector(), R: domains.symmetric()},
+    {m: (1, 4), n: (1, 4), K: (1, 2)}, ({"m": 2, "n": 2, "K": 1},),
     tex_names=_layer_partial_names,
     notes=(
         "Reading a of the Jacobian convention, as the page uses it for backpropagation. "
@@ -367,15 +358,10 @@ layout_convention_a_chain = Claim(
 
 A = sp.MatrixSymbol("A", m, n)
 
-linear_map_a = Claim(
-    id="calculus.jacobian.linear_map.reading_a",
-    catalog="calculus.jacobian.linear_map",
-    title="Reading a: if v = A u with A constant, then dv/du = A",
-    source=SOURCE_003,
-    statement=Gradient(A * u, u, claimed=A),
-    domain={A: domains.general(), u: domains.vector()},
-    sizes={m: (1, 5), n: (1, 5)},
-    symbolic_sizes=({"m": 2, "n": 3}, {"m": 3, "n": 2}),
+linear_map_a = _reading_a(
+    "linear_map", "", "Reading a: if v = A u with A constant, then dv/du = A",
+    Gradient(A * u, u, claimed=A), {A: domains.general(), u: domains.vector()},
+    {m: (1, 5), n: (1, 5)}, ({"m": 2, "n": 3}, {"m": 3, "n": 2}),
     notes=(
         "Ambiguous as written (the notes' 'du/du = A' differentiates u by itself, which would be "
         "the identity). Reading a, reconstructed from the struck-out line: v = A u with A a "
