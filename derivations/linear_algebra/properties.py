@@ -85,15 +85,19 @@ def l2_norm(v):
 
 P_RANGE = domains.positive(1.0, 8.0)
 
-lp_triangle = Claim(
-    id="linear_algebra.norm.lp_family.triangle",
-    catalog="linear_algebra.norm.lp_family",
-    title="The l_p norm satisfies the triangle inequality for p >= 1 (Minkowski)",
-    source=f"{SRC} — Linear Algebra › 12. Norm of a Vector",
-    statement=Inequality(lp_norm(x + y, p), lp_norm(x, p) + lp_norm(y, p), "<="),
-    domain={x: domains.vector(), y: domains.vector(), p: P_RANGE},
-    sizes={n: (1, 4)},
-    notes=(
+
+def _lp(name: str, title: str, statement, domain: dict, notes: str) -> Claim:
+    """A part of the catalog entry linear_algebra.norm.lp_family, for n-vectors with n = 1..4."""
+    return Claim(id=f"linear_algebra.norm.lp_family.{name}", catalog="linear_algebra.norm.lp_family", title=title,
+                 source=f"{SRC} — Linear Algebra › 12. Norm of a Vector", statement=statement, domain=domain,
+                 sizes={n: (1, 4)}, notes=notes)
+
+
+lp_triangle = _lp(
+    "triangle", "The l_p norm satisfies the triangle inequality for p >= 1 (Minkowski)",
+    Inequality(lp_norm(x + y, p), lp_norm(x, p) + lp_norm(y, p), "<="),
+    {x: domains.vector(), y: domains.vector(), p: P_RANGE},
+    (
         "p >= 1 (the norm axioms fail for p < 1); p is drawn log-uniformly in [1, 8], x and y are any real "
         "n-vectors, n = 1..4. ||v||_p = (sum_i |v_i|^p)^(1/p). Symbolic: at n = 2 with p a symbol SymPy cannot "
         "sign the slack (Minkowski's inequality needs Hoelder's), so the verdict rests on the numeric path: "
@@ -101,41 +105,29 @@ lp_triangle = Claim(
     ),
 )
 
-lp_homogeneity = Claim(
-    id="linear_algebra.norm.lp_family.homogeneity",
-    catalog="linear_algebra.norm.lp_family",
-    title="The l_p norm is absolutely homogeneous: ||t x||_p = |t| ||x||_p",
-    source=f"{SRC} — Linear Algebra › 12. Norm of a Vector",
-    statement=Identity(lp_norm(t * x, p), sp.Abs(t) * lp_norm(x, p)),
-    domain={x: domains.vector(), t: domains.real(), p: P_RANGE},
-    sizes={n: (1, 4)},
-    notes="Any real t and n-vector x, p in [1, 8] (the identity holds for every p > 0). Checked at n = 2 symbolically.",
+lp_homogeneity = _lp(
+    "homogeneity", "The l_p norm is absolutely homogeneous: ||t x||_p = |t| ||x||_p",
+    Identity(lp_norm(t * x, p), sp.Abs(t) * lp_norm(x, p)),
+    {x: domains.vector(), t: domains.real(), p: P_RANGE},
+    "Any real t and n-vector x, p in [1, 8] (the identity holds for every p > 0). Checked at n = 2 symbolically.",
 )
 
-lp_definite = Claim(
-    id="linear_algebra.norm.lp_family.definite",
-    catalog="linear_algebra.norm.lp_family",
-    title="Each |x_i| is at most ||x||_p, so ||x||_p = 0 only for x = 0",
-    source=f"{SRC} — Linear Algebra › 12. Norm of a Vector",
-    statement=Inequality(x.applyfunc(sp.Abs), lp_norm(x, p) * sp.OneMatrix(n, 1), "<="),
-    domain={x: domains.vector(), p: P_RANGE},
-    sizes={n: (1, 4)},
-    notes=(
+lp_definite = _lp(
+    "definite", "Each |x_i| is at most ||x||_p, so ||x||_p = 0 only for x = 0",
+    Inequality(x.applyfunc(sp.Abs), lp_norm(x, p) * sp.OneMatrix(n, 1), "<="),
+    {x: domains.vector(), p: P_RANGE},
+    (
         "Positive definiteness: ||x||_p >= |x_i| >= 0 for every i (entrywise, n = 1..4, p in [1, 8]), so the norm "
         "vanishes only when every entry does; with ||0||_p = 0 that is definiteness. SymPy cannot sign "
         "(|x_1|^p + |x_2|^p)^(1/p) - |x_1| for a symbolic p."
     ),
 )
 
-euclidean_triangle = Claim(
-    id="linear_algebra.norm.lp_family.euclidean_triangle",
-    catalog="linear_algebra.norm.lp_family",
-    title="The Euclidean length ||x||_2 = sqrt(x^T x) satisfies the triangle inequality",
-    source=f"{SRC} — Linear Algebra › 12. Norm of a Vector",
-    statement=Inequality(l2_norm(x + y), l2_norm(x) + l2_norm(y), "<="),
-    domain={x: domains.vector(), y: domains.vector()},
-    sizes={n: (1, 4)},
-    notes=(
+euclidean_triangle = _lp(
+    "euclidean_triangle", "The Euclidean length ||x||_2 = sqrt(x^T x) satisfies the triangle inequality",
+    Inequality(l2_norm(x + y), l2_norm(x) + l2_norm(y), "<="),
+    {x: domains.vector(), y: domains.vector()},
+    (
         "The p = 2 member of the family written as the Euclidean length. Symbolic at n = 2: squaring twice "
         "leaves x^T x y^T y - (x^T y)^2, a quadratic form in x with a PSD Gram matrix (Cauchy-Schwarz)."
     ),
@@ -154,48 +146,39 @@ DAMPING = domains.interval(0.0, 1.0)
 PR_NOTES = ("P = S^T with S row-stochastic (positive entries, rows summing to 1), so P is column-stochastic with "
             "no dangling page; n = 2..4 pages. ")
 
-pagerank_eigenvalue_one = Claim(
-    id="linear_algebra.eigen.pagerank_eigenvalue_one.eigenvalue_one",
-    catalog="linear_algebra.eigen.pagerank_eigenvalue_one",
-    title="A column-stochastic matrix has 1 as an eigenvalue: 1^T P = 1^T",
-    source=f"{SRC} — Linear Algebra › 11. Eigen Vectors",
-    statement=Identity(ones_row * Pt, ones_row),
-    domain={S: domains.stochastic()},
-    sizes={n: (2, 4)},
-    notes=PR_NOTES + "1^T is a left eigenvector with eigenvalue 1, and P and P^T have the same eigenvalues.",
+
+def _pagerank(name: str, title: str, statement, notes: str, damped: bool = True) -> Claim:
+    """A part of the catalog entry linear_algebra.eigen.pagerank_eigenvalue_one: P = S^T for a random
+    row-stochastic S with n = 2..4 pages, and with `damped` a damping factor d in (0, 1)."""
+    domain = {S: domains.stochastic(), d: DAMPING} if damped else {S: domains.stochastic()}
+    return Claim(id=f"linear_algebra.eigen.pagerank_eigenvalue_one.{name}",
+                 catalog="linear_algebra.eigen.pagerank_eigenvalue_one", title=title,
+                 source=f"{SRC} — Linear Algebra › 11. Eigen Vectors", statement=statement, domain=domain,
+                 sizes={n: (2, 4)}, notes=PR_NOTES + notes)
+
+
+pagerank_eigenvalue_one = _pagerank(
+    "eigenvalue_one", "A column-stochastic matrix has 1 as an eigenvalue: 1^T P = 1^T",
+    Identity(ones_row * Pt, ones_row),
+    "1^T is a left eigenvector with eigenvalue 1, and P and P^T have the same eigenvalues.", damped=False,
 )
 
-pagerank_fixed_point = Claim(
-    id="linear_algebra.eigen.pagerank_eigenvalue_one.damped_fixed_point",
-    catalog="linear_algebra.eigen.pagerank_eigenvalue_one",
-    title="With damping, r = (1 - d)/n (I - d P)^{-1} 1 satisfies G r = r",
-    source=f"{SRC} — Linear Algebra › 11. Eigen Vectors",
-    statement=Identity(G * r, r),
-    domain={S: domains.stochastic(), d: DAMPING},
-    sizes={n: (2, 4)},
-    notes=PR_NOTES + ("G = d P + (1 - d)/n 1 1^T with 0 < d < 1; I - d P is invertible because d P has spectral "
-                      "radius d < 1. The closed form of r is the Neumann series of the power iteration."),
+pagerank_fixed_point = _pagerank(
+    "damped_fixed_point", "With damping, r = (1 - d)/n (I - d P)^{-1} 1 satisfies G r = r",
+    Identity(G * r, r),
+    ("G = d P + (1 - d)/n 1 1^T with 0 < d < 1; I - d P is invertible because d P has spectral "
+     "radius d < 1. The closed form of r is the Neumann series of the power iteration."),
 )
 
-pagerank_positive = Claim(
-    id="linear_algebra.eigen.pagerank_eigenvalue_one.damped_positive",
-    catalog="linear_algebra.eigen.pagerank_eigenvalue_one",
-    title="The damped page-rank vector is strictly positive",
-    source=f"{SRC} — Linear Algebra › 11. Eigen Vectors",
-    statement=Inequality(r, sp.ZeroMatrix(n, 1), ">"),
-    domain={S: domains.stochastic(), d: DAMPING},
-    sizes={n: (2, 4)},
-    notes=PR_NOTES + ("Entrywise r > 0 for 0 < d < 1 ((I - d P)^{-1} = sum_k d^k P^k has non-negative entries and a "
-                      "positive diagonal). Uniqueness (Perron-Frobenius for the positive matrix G) is not checked."),
+pagerank_positive = _pagerank(
+    "damped_positive", "The damped page-rank vector is strictly positive",
+    Inequality(r, sp.ZeroMatrix(n, 1), ">"),
+    ("Entrywise r > 0 for 0 < d < 1 ((I - d P)^{-1} = sum_k d^k P^k has non-negative entries and a "
+     "positive diagonal). Uniqueness (Perron-Frobenius for the positive matrix G) is not checked."),
 )
 
-pagerank_normalised = Claim(
-    id="linear_algebra.eigen.pagerank_eigenvalue_one.damped_normalised",
-    catalog="linear_algebra.eigen.pagerank_eigenvalue_one",
-    title="The damped page-rank vector sums to 1",
-    source=f"{SRC} — Linear Algebra › 11. Eigen Vectors",
-    statement=Identity(ones_row * r, sp.OneMatrix(1, 1)),
-    domain={S: domains.stochastic(), d: DAMPING},
-    sizes={n: (2, 4)},
-    notes=PR_NOTES + "1^T r = (1 - d)/n 1^T (I - d P)^{-1} 1 = (1 - d)/n * n/(1 - d), since 1^T (I - d P) = (1 - d) 1^T.",
+pagerank_normalised = _pagerank(
+    "damped_normalised", "The damped page-rank vector sums to 1",
+    Identity(ones_row * r, sp.OneMatrix(1, 1)),
+    "1^T r = (1 - d)/n 1^T (I - d P)^{-1} 1 = (1 - d)/n * n/(1 - d), since 1^T (I - d P) = (1 - d) 1^T.",
 )
