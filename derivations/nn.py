@@ -156,6 +156,30 @@ BATCH_DOMAIN = {**{k: v for k, v in NET_DOMAIN.items() if k not in (x, y)},
                 A: domains.general(), Y: _unit_entries()}
 
 
+# --- the gradient rules -------------------------------------------------------------------
+
+BATCH_NOTES = (
+    "Convention of the article: Z = W^T A + b with W of shape n_(i-1) x n_i, A of shape "
+    "n_(i-1) x m (one example per column) and b an n_i-vector broadcast over the m columns "
+    "(encoded as b times a 1 x m row of ones). dZ is the gradient of the loss with respect "
+    "to Z, computed from the downstream part alone (tanh, a tanh layer, sigmoid outputs and "
+    "binary cross-entropy summed over outputs and examples) at the actual Z. A 1/m average "
+    "in the cost would only rescale dZ and does not change any of these rules. ")
+
+
+def _rule(name: str, title: str, wrt, claimed, notes: str, *, batch: bool = False, **fields) -> Claim:
+    """The gradient rule nn.backprop.<name>: the autodiff gradient of the loss with respect to `wrt`
+    against `claimed`, through the single-example network of 003 or (batch=True) the batch network
+    of 001, whose notes start with BATCH_NOTES; `fields` adds expect/correction or other sizes."""
+    network = (dict(source=SRC_001, domain=BATCH_DOMAIN, sizes=BATCH_SIZES, tex_names=BATCH_NAMES,
+                    symbolic_sizes=SYMBOLIC_BATCH) if batch else
+               dict(source=SRC_003, domain=NET_DOMAIN, sizes=LAYER_SIZES, tex_names=SINGLE_NAMES,
+                    symbolic_sizes=SYMBOLIC_LAYER))
+    return Claim(id=f"nn.backprop.{name}", title=title,
+                 statement=Gradient(f=J_BATCH if batch else J_SINGLE, wrt=wrt, claimed=claimed),
+                 notes=(BATCH_NOTES if batch else "") + notes, **{**network, **fields})
+
+
 # --- 003, page 1 ----------------------------------------------------------------------------
 
 
@@ -200,203 +224,133 @@ activation_jacobian_diagonal = Claim(
         "ReLU is excluded only because it has a kink at 0."),
 )
 
-weight_gradient_outer = Claim(
-    id="nn.backprop.weight_gradient_outer",
-    title="The weight gradient of a layer is the outer product x^(k-1) (grad_z J)^T",
-    source=SRC_003,
-    statement=Gradient(f=J_SINGLE, wrt=W, claimed=x * DZ_SINGLE.T),
-    domain=NET_DOMAIN,
-    sizes=LAYER_SIZES,
-    tex_names=SINGLE_NAMES,
-    symbolic_sizes=SYMBOLIC_LAYER,
-    notes=(
-        "Forward pass z = W^T x + b with W of shape n_(k-1) x n_k, so z_j = sum_i W_ij x_i + b_j "
-        "and dz_j / dW_ij = x_i. The loss J(W) runs z through tanh, a tanh layer (V, c) and a "
-        "sigmoid output layer (U, e) with binary cross-entropy against y in (0, 1). The claimed "
-        "side uses grad_z J computed from the downstream part alone (a separate variable z, "
-        "evaluated at the actual pre-activation), so the check compares the autodiff gradient "
-        "of J with respect to W against x times that vector transposed: an n_(k-1) x n_k "
-        "matrix, the shape of W. One example; x ranges over all vectors because any earlier "
-        "layers only determine which x is fed in."),
+weight_gradient_outer = _rule(
+    "weight_gradient_outer",
+    "The weight gradient of a layer is the outer product x^(k-1) (grad_z J)^T",
+    W, x * DZ_SINGLE.T,
+    "Forward pass z = W^T x + b with W of shape n_(k-1) x n_k, so z_j = sum_i W_ij x_i + b_j "
+    "and dz_j / dW_ij = x_i. The loss J(W) runs z through tanh, a tanh layer (V, c) and a "
+    "sigmoid output layer (U, e) with binary cross-entropy against y in (0, 1). The claimed "
+    "side uses grad_z J computed from the downstream part alone (a separate variable z, "
+    "evaluated at the actual pre-activation), so the check compares the autodiff gradient "
+    "of J with respect to W against x times that vector transposed: an n_(k-1) x n_k "
+    "matrix, the shape of W. One example; x ranges over all vectors because any earlier "
+    "layers only determine which x is fed in.",
 )
 
-input_gradient_transpose = Claim(
-    id="nn.backprop.input_gradient_transpose",
-    title="As written in 003: grad_x J = W^T grad_z J (wrong transpose for z = W^T x + b)",
-    source=SRC_003,
-    statement=Gradient(f=J_SINGLE, wrt=x, claimed=W.T * DZ_SINGLE),
-    domain=NET_DOMAIN,
-    sizes=LAYER_SIZES,
-    tex_names=SINGLE_NAMES,
-    symbolic_sizes=SYMBOLIC_LAYER,
-    expect="fails",
-    correction="nn.backprop.input_gradient",
-    notes=(
-        "Same network and conventions as nn.backprop.weight_gradient_outer, now differentiated "
-        "with respect to the layer input x. Because z = W^T x + b, the Jacobian dz/dx is W^T and "
-        "its transpose W carries grad_z J back to x; the page's own index form "
-        "dJ/dx_i = sum_j W_ij dJ/dz_j says the same. The last line of the page instead puts "
-        "W^T in front: that product is undefined whenever n_(k-1) != n_k, and for square W it "
-        "equals the right answer only when W is symmetric. The random sizes include both "
-        "cases. Correction: nn.backprop.input_gradient."),
+input_gradient_transpose = _rule(
+    "input_gradient_transpose",
+    "As written in 003: grad_x J = W^T grad_z J (wrong transpose for z = W^T x + b)",
+    x, W.T * DZ_SINGLE,
+    "Same network and conventions as nn.backprop.weight_gradient_outer, now differentiated "
+    "with respect to the layer input x. Because z = W^T x + b, the Jacobian dz/dx is W^T and "
+    "its transpose W carries grad_z J back to x; the page's own index form "
+    "dJ/dx_i = sum_j W_ij dJ/dz_j says the same. The last line of the page instead puts "
+    "W^T in front: that product is undefined whenever n_(k-1) != n_k, and for square W it "
+    "equals the right answer only when W is symmetric. The random sizes include both "
+    "cases. Correction: nn.backprop.input_gradient.",
+    expect="fails", correction="nn.backprop.input_gradient",
 )
 
-input_gradient = Claim(
-    id="nn.backprop.input_gradient",
-    title="With z = W^T x + b, the gradient passed back to the layer input is W grad_z J",
-    source=SRC_003,
-    statement=Gradient(f=J_SINGLE, wrt=x, claimed=W * DZ_SINGLE),
-    domain=NET_DOMAIN,
-    sizes=LAYER_SIZES,
-    tex_names=SINGLE_NAMES,
-    symbolic_sizes=SYMBOLIC_LAYER,
-    notes=(
-        "Correction of nn.backprop.input_gradient_transpose. With z = W^T x + b the Jacobian "
-        "dz/dx is W^T; the chain rule in denominator layout multiplies grad_z J by its "
-        "transpose, W (shape n_(k-1) x n_k times an n_k-vector gives an n_(k-1)-vector, the "
-        "shape of x). Checked through the same tanh / tanh / sigmoid-cross-entropy network."),
+input_gradient = _rule(
+    "input_gradient",
+    "With z = W^T x + b, the gradient passed back to the layer input is W grad_z J",
+    x, W * DZ_SINGLE,
+    "Correction of nn.backprop.input_gradient_transpose. With z = W^T x + b the Jacobian "
+    "dz/dx is W^T; the chain rule in denominator layout multiplies grad_z J by its "
+    "transpose, W (shape n_(k-1) x n_k times an n_k-vector gives an n_(k-1)-vector, the "
+    "shape of x). Checked through the same tanh / tanh / sigmoid-cross-entropy network.",
 )
 
-weight_gradient_unit_factor = Claim(
-    id="nn.backprop.weight_gradient_unit_factor",
-    title="As written in 003: dJ/dW_ij = 1 · dJ/dz_j (the factor belongs to the bias)",
-    source=SRC_003,
-    statement=Gradient(f=J_SINGLE, wrt=W, claimed=sp.OneMatrix(n0, 1) * DZ_SINGLE.T),
-    domain=NET_DOMAIN,
-    sizes=LAYER_SIZES,
-    tex_names=SINGLE_NAMES,
-    symbolic_sizes=SYMBOLIC_LAYER,
-    expect="fails",
-    correction="nn.backprop.bias_gradient",
-    notes=(
-        "The page's line says each weight gradient entry is 1 times the matching entry of "
-        "grad_z J. For all i, j at once that is the outer product of a vector of ones "
-        "(length n_(k-1)) with grad_z J, which is what is encoded. Since dz_j / dW_ij = x_i, the "
-        "true factor is x_i (nn.backprop.weight_gradient_outer, stated a line earlier on the "
-        "same page), so the line fails except when x happens to be all ones. The factor 1 is "
-        "the derivative of z_j with respect to the bias b_j; the corrected statement is "
-        "nn.backprop.bias_gradient."),
+weight_gradient_unit_factor = _rule(
+    "weight_gradient_unit_factor",
+    "As written in 003: dJ/dW_ij = 1 · dJ/dz_j (the factor belongs to the bias)",
+    W, sp.OneMatrix(n0, 1) * DZ_SINGLE.T,
+    "The page's line says each weight gradient entry is 1 times the matching entry of "
+    "grad_z J. For all i, j at once that is the outer product of a vector of ones "
+    "(length n_(k-1)) with grad_z J, which is what is encoded. Since dz_j / dW_ij = x_i, the "
+    "true factor is x_i (nn.backprop.weight_gradient_outer, stated a line earlier on the "
+    "same page), so the line fails except when x happens to be all ones. The factor 1 is "
+    "the derivative of z_j with respect to the bias b_j; the corrected statement is "
+    "nn.backprop.bias_gradient.",
+    expect="fails", correction="nn.backprop.bias_gradient",
 )
 
-bias_gradient = Claim(
-    id="nn.backprop.bias_gradient",
-    title="The gradient with respect to a layer's bias equals grad_z J",
-    source=SRC_003,
-    statement=Gradient(f=J_SINGLE, wrt=b, claimed=DZ_SINGLE),
-    domain=NET_DOMAIN,
-    sizes=LAYER_SIZES,
-    tex_names=SINGLE_NAMES,
-    symbolic_sizes=SYMBOLIC_LAYER,
-    notes=(
-        "Correction of nn.backprop.weight_gradient_unit_factor: dz_j / db_j = 1 and dz_j / db_l "
-        "= 0 for l != j, so the chain rule gives grad_b J = grad_z J entry by entry. Together "
-        "with nn.backprop.weight_gradient_outer (factor x_i for W_ij) this is the full gradient "
-        "of one layer. One example; the same tanh / tanh / sigmoid-cross-entropy network."),
+bias_gradient = _rule(
+    "bias_gradient",
+    "The gradient with respect to a layer's bias equals grad_z J",
+    b, DZ_SINGLE,
+    "Correction of nn.backprop.weight_gradient_unit_factor: dz_j / db_j = 1 and dz_j / db_l "
+    "= 0 for l != j, so the chain rule gives grad_b J = grad_z J entry by entry. Together "
+    "with nn.backprop.weight_gradient_outer (factor x_i for W_ij) this is the full gradient "
+    "of one layer. One example; the same tanh / tanh / sigmoid-cross-entropy network.",
 )
 
 
 # --- 001, batch equations -----------------------------------------------------------------
 
-BATCH_NOTES = (
-    "Convention of the article: Z = W^T A + b with W of shape n_(i-1) x n_i, A of shape "
-    "n_(i-1) x m (one example per column) and b an n_i-vector broadcast over the m columns "
-    "(encoded as b times a 1 x m row of ones). dZ is the gradient of the loss with respect "
-    "to Z, computed from the downstream part alone (tanh, a tanh layer, sigmoid outputs and "
-    "binary cross-entropy summed over outputs and examples) at the actual Z. A 1/m average "
-    "in the cost would only rescale dZ and does not change any of these rules. ")
-
-da_prev_transpose = Claim(
-    id="nn.backprop.da_prev_transpose",
-    title="As written in 001: dA^[i-1] = W^[i]T dZ^[i] (wrong transpose for Z = W^T A + b)",
-    source=SRC_001,
-    statement=Gradient(f=J_BATCH, wrt=A, claimed=W.T * DZ_BATCH),
-    domain=BATCH_DOMAIN,
-    sizes=BATCH_SIZES,
-    tex_names=BATCH_NAMES,
-    symbolic_sizes=SYMBOLIC_BATCH,
-    expect="fails",
-    correction="nn.backprop.da_prev",
-    notes=BATCH_NOTES + (
-        "Each column of Z depends on the matching column of A through W^T, so dA = W dZ "
-        "(n_(i-1) x n_i times n_i x m). The printed W^T dZ is undefined unless n_(i-1) = n_i "
-        "and wrong for non-symmetric square W; it would be right in the other convention "
-        "Z = W A + b. Correction: nn.backprop.da_prev."),
+da_prev_transpose = _rule(
+    "da_prev_transpose",
+    "As written in 001: dA^[i-1] = W^[i]T dZ^[i] (wrong transpose for Z = W^T A + b)",
+    A, W.T * DZ_BATCH,
+    "Each column of Z depends on the matching column of A through W^T, so dA = W dZ "
+    "(n_(i-1) x n_i times n_i x m). The printed W^T dZ is undefined unless n_(i-1) = n_i "
+    "and wrong for non-symmetric square W; it would be right in the other convention "
+    "Z = W A + b. Correction: nn.backprop.da_prev.",
+    batch=True,
+    expect="fails", correction="nn.backprop.da_prev",
 )
 
-da_prev = Claim(
-    id="nn.backprop.da_prev",
-    title="With Z = W^T A + b, the gradient passed back to the previous activations is W dZ",
-    source=SRC_001,
-    statement=Gradient(f=J_BATCH, wrt=A, claimed=W * DZ_BATCH),
-    domain=BATCH_DOMAIN,
-    sizes=BATCH_SIZES,
-    tex_names=BATCH_NAMES,
-    symbolic_sizes=SYMBOLIC_BATCH,
-    notes=BATCH_NOTES + "Correction of nn.backprop.da_prev_transpose; the result has the shape of A.",
+da_prev = _rule(
+    "da_prev",
+    "With Z = W^T A + b, the gradient passed back to the previous activations is W dZ",
+    A, W * DZ_BATCH,
+    "Correction of nn.backprop.da_prev_transpose; the result has the shape of A.",
+    batch=True,
 )
 
-dw_shape = Claim(
-    id="nn.backprop.dw_shape",
-    title="As written in 001: dW^[i] = dZ^[i] A^[i-1] (ill-formed)",
-    source=SRC_001,
-    statement=Gradient(f=J_BATCH, wrt=W, claimed=DZ_BATCH * A),
-    domain=BATCH_DOMAIN,
-    sizes=BATCH_SIZES,
-    tex_names=BATCH_NAMES,
-    symbolic_sizes=SYMBOLIC_BATCH,
-    expect="fails",
-    correction="nn.backprop.dw",
-    notes=BATCH_NOTES + (
-        "dZ is n_i x m and A is n_(i-1) x m, so the printed product needs m = n_(i-1), and even "
-        "then it is n_i x n_(i-1) while W is n_(i-1) x n_i; at all-equal sizes it is still the "
-        "wrong matrix. Summing the single-example outer products over the columns gives "
-        "dW = A dZ^T. Correction: nn.backprop.dw."),
+dw_shape = _rule(
+    "dw_shape",
+    "As written in 001: dW^[i] = dZ^[i] A^[i-1] (ill-formed)",
+    W, DZ_BATCH * A,
+    "dZ is n_i x m and A is n_(i-1) x m, so the printed product needs m = n_(i-1), and even "
+    "then it is n_i x n_(i-1) while W is n_(i-1) x n_i; at all-equal sizes it is still the "
+    "wrong matrix. Summing the single-example outer products over the columns gives "
+    "dW = A dZ^T. Correction: nn.backprop.dw.",
+    batch=True,
+    expect="fails", correction="nn.backprop.dw",
 )
 
-dw = Claim(
-    id="nn.backprop.dw",
-    title="With Z = W^T A + b, the weight gradient over a batch is A dZ^T",
-    source=SRC_001,
-    statement=Gradient(f=J_BATCH, wrt=W, claimed=A * DZ_BATCH.T),
-    domain=BATCH_DOMAIN,
-    sizes=BATCH_SIZES,
-    tex_names=BATCH_NAMES,
-    symbolic_sizes=SYMBOLIC_BATCH,
-    notes=BATCH_NOTES + (
-        "Correction of nn.backprop.dw_shape: the batch version of nn.backprop.weight_gradient_outer, "
-        "the sum over examples of x (grad_z J)^T, which is A dZ^T (shape of W). In the other "
-        "convention Z = W A + b it would read dZ A^T."),
+dw = _rule(
+    "dw",
+    "With Z = W^T A + b, the weight gradient over a batch is A dZ^T",
+    W, A * DZ_BATCH.T,
+    "Correction of nn.backprop.dw_shape: the batch version of nn.backprop.weight_gradient_outer, "
+    "the sum over examples of x (grad_z J)^T, which is A dZ^T (shape of W). In the other "
+    "convention Z = W A + b it would read dZ A^T.",
+    batch=True,
 )
 
-db_sum = Claim(
-    id="nn.backprop.db_sum",
-    title="As written in 001: db^[i] = dZ^[i] (misses the sum over the batch)",
-    source=SRC_001,
-    statement=Gradient(f=J_BATCH, wrt=b, claimed=DZ_BATCH),
-    domain=BATCH_DOMAIN,
+db_sum = _rule(
+    "db_sum",
+    "As written in 001: db^[i] = dZ^[i] (misses the sum over the batch)",
+    b, DZ_BATCH,
+    "The bias is one n_i-vector shared by all m columns, so its gradient collects the "
+    "contributions of every example: the row sums of dZ. The printed dZ is n_i x m and "
+    "never has the shape of b for a batch of m >= 2 examples (the sizes drawn here); for a "
+    "single example it is right. Correction: nn.backprop.db.",
+    batch=True,
     # A batch proper: with m = 1 the printed rule is right (dZ is then a single column).
     sizes={**BATCH_SIZES, m: (2, 4)},
-    tex_names=BATCH_NAMES,
-    symbolic_sizes=SYMBOLIC_BATCH,
-    expect="fails",
-    correction="nn.backprop.db",
-    notes=BATCH_NOTES + (
-        "The bias is one n_i-vector shared by all m columns, so its gradient collects the "
-        "contributions of every example: the row sums of dZ. The printed dZ is n_i x m and "
-        "never has the shape of b for a batch of m >= 2 examples (the sizes drawn here); for a "
-        "single example it is right. Correction: nn.backprop.db."),
+    expect="fails", correction="nn.backprop.db",
 )
 
-db = Claim(
-    id="nn.backprop.db",
-    title="With a bias broadcast over the batch, db = dZ 1_m (row sums of dZ)",
-    source=SRC_001,
-    statement=Gradient(f=J_BATCH, wrt=b, claimed=DZ_BATCH * sp.OneMatrix(m, 1)),
-    domain=BATCH_DOMAIN,
-    sizes=BATCH_SIZES,
-    tex_names=BATCH_NAMES,
-    symbolic_sizes=SYMBOLIC_BATCH,
-    notes=BATCH_NOTES + "Correction of nn.backprop.db_sum; 1_m is the column of m ones.",
+db = _rule(
+    "db",
+    "With a bias broadcast over the batch, db = dZ 1_m (row sums of dZ)",
+    b, DZ_BATCH * sp.OneMatrix(m, 1),
+    "Correction of nn.backprop.db_sum; 1_m is the column of m ones.",
+    batch=True,
 )
 
 

@@ -98,80 +98,67 @@ pmf_pdf_normalization = [
     ),
 ]
 
-uniform_pdf_claim = Claim(
-    id="probability.uniform.pdf",
-    title="The uniform density on [a, b] integrates to 1, with mean (a + b)/2 and variance (b - a)^2/12",
-    source=f"{SOURCE} › 9. Uniform Distribution",
-    statement=Identity(
-        sp.ImmutableMatrix([sp.Integral(uniform_pdf(), (x, a, b)),
-                            sp.Integral(x * uniform_pdf(), (x, a, b)),
-                            sp.Integral((x - (a + b) / 2) ** 2 * uniform_pdf(), (x, a, b))]),
-        sp.ImmutableMatrix([1, (a + b) / 2, (b - a) ** 2 / 12])),
-    domain={a: DOMAIN[a], w: DOMAIN[w]},
-    notes="b > a is encoded as b = a + w with w > 0. The density is 1/(b - a) on [a, b] and 0 elsewhere, so each "
-          "integral over the line is the integral over [a, b] written here. The mean and variance are not stated in "
-          "the notes (the catalog adds them). Checked: SymPy's integrals in closed form; double-exponential quadrature.",
-    tex_names=TEX,
+
+def _moments(id: str, title: str, section: str, total, over: tuple, density, mean, variance, params: tuple,
+             notes: str, **sizes) -> Claim:
+    """The claim that `density`, a function of the variable over[0], has total 1, mean `mean` and
+    variance `variance`; `total` is sp.Integral or sp.Sum over the limits `over`, `params` the
+    symbols drawn from DOMAIN, `sizes` the sizes of a dimension-valued parameter."""
+    t = over[0]
+    return Claim(
+        id=id,
+        title=title,
+        source=f"{SOURCE} › {section}",
+        statement=Identity(
+            sp.ImmutableMatrix([total(density, over), total(t * density, over),
+                                total((t - mean) ** 2 * density, over)]),
+            sp.ImmutableMatrix([1, mean, variance])),
+        domain={s: DOMAIN[s] for s in params},
+        notes=notes,
+        tex_names=TEX,
+        **sizes,
+    )
+
+
+uniform_pdf_claim = _moments(
+    "probability.uniform.pdf",
+    "The uniform density on [a, b] integrates to 1, with mean (a + b)/2 and variance (b - a)^2/12",
+    "9. Uniform Distribution", sp.Integral, (x, a, b), uniform_pdf(), (a + b) / 2, (b - a) ** 2 / 12, (a, w),
+    "b > a is encoded as b = a + w with w > 0. The density is 1/(b - a) on [a, b] and 0 elsewhere, so each "
+    "integral over the line is the integral over [a, b] written here. The mean and variance are not stated in "
+    "the notes (the catalog adds them). Checked: SymPy's integrals in closed form; double-exponential quadrature.",
 )
 
-normal_pdf_moments = Claim(
-    id="probability.normal.pdf_moments",
-    title="The normal density integrates to 1, has mean mu and variance sigma^2",
-    source=f"{SOURCE} › 10. Normal Distribution",
-    statement=Identity(
-        sp.ImmutableMatrix([sp.Integral(normal_pdf(x), (x, -sp.oo, sp.oo)),
-                            sp.Integral(x * normal_pdf(x), (x, -sp.oo, sp.oo)),
-                            sp.Integral((x - mu) ** 2 * normal_pdf(x), (x, -sp.oo, sp.oo))]),
-        sp.ImmutableMatrix([1, mu, sigma ** 2])),
-    domain={mu: DOMAIN[mu], sigma: DOMAIN[sigma]},
-    notes="sigma > 0, mu real. The three Gaussian integrals over the whole line, exactly by SymPy and by "
-          "double-exponential (sinh-sinh) quadrature with an error estimate on the numeric path.",
-    tex_names=TEX,
+normal_pdf_moments = _moments(
+    "probability.normal.pdf_moments",
+    "The normal density integrates to 1, has mean mu and variance sigma^2",
+    "10. Normal Distribution", sp.Integral, (x, -sp.oo, sp.oo), normal_pdf(x), mu, sigma ** 2, (mu, sigma),
+    "sigma > 0, mu real. The three Gaussian integrals over the whole line, exactly by SymPy and by "
+    "double-exponential (sinh-sinh) quadrature with an error estimate on the numeric path.",
 )
 
-bernoulli_pmf_moments = Claim(
-    id="probability.bernoulli.pmf_moments",
-    title="The Bernoulli pmf p^x (1-p)^(1-x) sums to 1, with mean p and variance p(1-p)",
-    source=f"{SOURCE} › 11. Bernoulli Distribution",
-    statement=Identity(
-        sp.ImmutableMatrix([sp.Sum(bernoulli_pmf(k), (k, 0, 1)),
-                            sp.Sum(k * bernoulli_pmf(k), (k, 0, 1)),
-                            sp.Sum((k - p) ** 2 * bernoulli_pmf(k), (k, 0, 1))]),
-        sp.ImmutableMatrix([1, p, p * (1 - p)])),
-    domain={p: DOMAIN[p]},
-    notes="0 < p < 1 (the endpoints, where the pmf is a point mass, follow by continuity; 0^0 = 1). The two-term "
-          "sums are exact on both paths.",
-    tex_names=TEX,
+bernoulli_pmf_moments = _moments(
+    "probability.bernoulli.pmf_moments",
+    "The Bernoulli pmf p^x (1-p)^(1-x) sums to 1, with mean p and variance p(1-p)",
+    "11. Bernoulli Distribution", sp.Sum, (k, 0, 1), bernoulli_pmf(k), p, p * (1 - p), (p,),
+    "0 < p < 1 (the endpoints, where the pmf is a point mass, follow by continuity; 0^0 = 1). The two-term "
+    "sums are exact on both paths.",
 )
 
-binomial_pmf_moments = Claim(
-    id="probability.binomial.pmf_moments",
-    title="The binomial pmf sums to 1, with mean np and variance np(1-p)",
-    source=f"{SOURCE} › 12. Binomial Distribution",
-    statement=Identity(
-        sp.ImmutableMatrix([sp.Sum(binomial_pmf(k), (k, 0, n)),
-                            sp.Sum(k * binomial_pmf(k), (k, 0, n)),
-                            sp.Sum((k - n * p) ** 2 * binomial_pmf(k), (k, 0, n))]),
-        sp.ImmutableMatrix([1, n * p, n * p * (1 - p)])),
-    domain={p: DOMAIN[p]},
+binomial_pmf_moments = _moments(
+    "probability.binomial.pmf_moments",
+    "The binomial pmf sums to 1, with mean np and variance np(1-p)",
+    "12. Binomial Distribution", sp.Sum, (k, 0, n), binomial_pmf(k), n * p, n * p * (1 - p), (p,),
+    "0 < p < 1, n = 1..10 trials (a dimension: the sums are expanded at each n). SymPy proves the three "
+    "polynomial identities in p at every n from 1 to 10 (the scope); the numeric path sums the pmf in float64.",
     sizes={n: (1, 10)},
     symbolic_sizes=tuple({"n": m} for m in range(1, 11)),
-    notes="0 < p < 1, n = 1..10 trials (a dimension: the sums are expanded at each n). SymPy proves the three "
-          "polynomial identities in p at every n from 1 to 10 (the scope); the numeric path sums the pmf in float64.",
-    tex_names=TEX,
 )
 
-poisson_pmf = Claim(
-    id="probability.poisson.pmf",
-    title="The Poisson pmf sums to 1, with mean lam and variance lam",
-    source=f"{SOURCE} › 13. Poisson Distribution",
-    statement=Identity(
-        sp.ImmutableMatrix([sp.Sum(poisson_pmf(k), (k, 0, sp.oo)),
-                            sp.Sum(k * poisson_pmf(k), (k, 0, sp.oo)),
-                            sp.Sum((k - lam) ** 2 * poisson_pmf(k), (k, 0, sp.oo))]),
-        sp.ImmutableMatrix([1, lam, lam])),
-    domain={lam: DOMAIN[lam]},
-    notes="lam > 0 (instances in [0.1, 20]). The series are summed by SymPy in closed form; numerically by partial "
-          "sums of 512 and 256 terms, which must agree (the tail beyond 256 terms is below 1e-100 for lam <= 20).",
-    tex_names=TEX,
+poisson_pmf = _moments(  # from here on the module's poisson_pmf is this claim, no longer the pmf
+    "probability.poisson.pmf",
+    "The Poisson pmf sums to 1, with mean lam and variance lam",
+    "13. Poisson Distribution", sp.Sum, (k, 0, sp.oo), poisson_pmf(k), lam, lam, (lam,),
+    "lam > 0 (instances in [0.1, 20]). The series are summed by SymPy in closed form; numerically by partial "
+    "sums of 512 and 256 terms, which must agree (the tail beyond 256 terms is below 1e-100 for lam <= 20).",
 )
