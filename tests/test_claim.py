@@ -30,6 +30,18 @@ def test_valid_claim_records_its_definition_site():
     assert c.kind == "identity" and c.topic == "test"
 
 
+def _part(name):  # a private builder of similar claims, as claim files write them
+    return Claim(id=f"test.claim.{name}", title="t", source="tests", statement=Identity(A * x, A * x),
+                 domain={A: domains.general(), x: domains.vector()}, sizes={n: (1, 3)})
+
+
+def test_a_claim_built_by_a_private_helper_names_its_own_call():
+    import inspect
+    first = _part("first"); line = inspect.currentframe().f_lineno  # noqa: E702
+    second = _part("second")
+    assert first.defined_at.endswith(f"test_claim.py:{line}") and second.defined_at.endswith(f":{line + 1}")
+
+
 @pytest.mark.parametrize("bad_id", ["Topic.x", "nodots", "a..b", "../escape.x", "a/b.c", "a.b c", "a.b\n"])
 def test_ids_must_be_slugs(bad_id):
     with pytest.raises(ClaimDefinitionError, match=r"dotted lower-case slug .*must match \^\[a-z\].*; use e\.g\. '"):

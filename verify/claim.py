@@ -351,12 +351,18 @@ def _name(key) -> str:
 
 
 def _caller_site() -> str:
+    """FILE:LINE of the code that states the claim: the first frame outside dlverify's engine and
+    outside private helpers (a function named `_...`, such as a claim file's `_part(...)` builder
+    of similar claims), so that each claim built through a helper names its own call."""
     here = os.path.dirname(os.path.abspath(__file__))
+    fallback = None
     for frame in inspect.stack()[2:]:
         filename = os.path.abspath(frame.filename)
         if not filename.startswith(here) and "dataclasses" not in filename and "<string>" not in filename:
-            return f"{display_path(filename)}:{frame.lineno}"
-    return "<unknown>"
+            fallback = fallback or f"{display_path(filename)}:{frame.lineno}"
+            if not frame.function.startswith("_") or frame.function.startswith("__"):
+                return f"{display_path(filename)}:{frame.lineno}"
+    return fallback or "<unknown>"
 
 
 def smallest_admissible(claim: Claim) -> dict:

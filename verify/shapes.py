@@ -156,7 +156,7 @@ def _entry_conditions(expr, ranges: dict, out: list) -> None:
         where = Where(lambda expr=expr, label=label: f"the entry {sp.sstr(expr)[:60]} ({label} index)")
         if not (low.is_number and low >= 0):  # a constant index in range needs no condition
             out.append(IndexCondition(low, sp.Integer(0), where, False, used))
-        if not (high.is_number and sp.sympify(size).is_number and high <= size - 1):
+        if not (high.is_number and sp.sympify(size, strict=True).is_number and high <= size - 1):
             out.append(IndexCondition(high, size, where, True, used))
 
 
