@@ -47,20 +47,23 @@ def _registry(claims: list[Path] | None, builtin: bool | None) -> Registry:
     from verify.registry import load_registry
 
     use_builtin = builtin if builtin is not None else not claims
+    failure = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ClaimDefinitionWarning)
         try:
-            return load_registry(claims or (), builtin=use_builtin)
+            registry = load_registry(claims or (), builtin=use_builtin)
         except ClaimDefinitionError as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(code=2)
-        finally:
-            for w in caught:
-                if issubclass(w.category, ClaimDefinitionWarning):
-                    kind = "note" if issubclass(w.category, ClaimDefinitionNote) else "warning"
-                    typer.echo(f"{w.filename}:{w.lineno}: {kind}: {w.message}", err=True)
-                else:
-                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+            failure = exc
+        for w in caught:
+            if issubclass(w.category, ClaimDefinitionWarning):
+                kind = "note" if issubclass(w.category, ClaimDefinitionNote) else "warning"
+                typer.echo(f"{w.filename}:{w.lineno}: {kind}: {w.message}", err=True)
+            else:
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    if failure is not None:  # last, so that it is the line a user sees under any notes
+        typer.echo(str(failure), err=True)
+        raise typer.Exit(code=2)
+    return registry
 
 
 def _select(registry: Registry, selectors: list[str]):
