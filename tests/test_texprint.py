@@ -1,7 +1,7 @@
-"""verify.texprint: statements print as a person writes them, and never as something other than
-what is checked.  Each convention is pinned by its exact LaTeX, and each recovery (a transpose
-SymPy distributed, a squared norm, a function applied at another point) by negative controls
-where it must not apply."""
+"""verify.texprint, verify.texnames and verify.texstatement: statements print as a person writes
+them, and never as something other than what is checked.  Each convention is pinned by its exact
+LaTeX, and each recovery (a transpose SymPy distributed, a squared norm, a function applied at
+another point) by negative controls where it must not apply."""
 
 import dataclasses
 import re
@@ -13,8 +13,9 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from verify import (Algorithmic, Claim, ClaimDefinitionError, Grad, Gradient, Identity, Jacobian, Minimiser,
                     domains, scalar, sigmoid)
 from verify.registry import builtin_modules, claims_in_module
-from verify.texprint import (ClaimLatexPrinter, balanced, canonical, claim_latex, statement_latex, symbol_tex,
-                             transpose_count)
+from verify.texnames import canonical, symbol_tex
+from verify.texprint import ClaimLatexPrinter, balanced, claim_latex, transpose_count
+from verify.texstatement import statement_latex
 
 n, m = sp.symbols("n m", integer=True, positive=True)
 A, B, K, S, H = (sp.MatrixSymbol(s, n, n) for s in "ABKSH")

@@ -25,7 +25,7 @@ _EXPORTS = {
                                                    "ExpectationOver", "Expected", "Normal", "Poisson", "Uniform")},
     **{name: (".nodes", name) for name in ("Grad", "Jacobian", "logsumexp", "scalar", "sigmoid", "softmax",
                                            "softplus")},
-    "SumOver": (".texprint", "SumOver"),
+    "SumOver": (".texnames", "SumOver"),
     **{name: (".linalg_nodes", name) for name in ("eigvals", "eigvecs", "pinv")},
 }
 __all__ = sorted(_EXPORTS)

@@ -37,7 +37,7 @@ from .distributions import ExpectationOver
 from .domains import Domain
 from .logic_kinds import LOGIC_KINDS, Equivalence, Implies, statement_problem
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, ScalarGrad, is_scalar_variable
-from .texprint import SumOver
+from .texnames import SumOver
 from .trivial import trivially_true, warning_text
 
 # --- statement kinds --------------------------------------------------------------------------

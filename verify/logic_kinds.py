@@ -237,7 +237,7 @@ _REL_TEX = {"=": "=", "!=": r"\neq", "<": "<", "<=": r"\le", ">": ">", ">=": r"\
 
 def statement_tex(st, t, inner) -> str:
     """LaTeX body of a statement of these kinds: `t(expr)` prints an expression, `inner(statement)`
-    a statement of another kind (the report's printer, verify.texprint)."""
+    a statement of another kind (the report's printer, verify.texstatement)."""
     from .claim import Identity
 
     def text(words: str) -> str:

@@ -16,7 +16,8 @@ import sympy as sp
 from .claim import DEFAULT_ATOL, DEFAULT_RTOL, Algorithmic, Claim, Expectation, number_text, sizes_text, symbol_shapes
 from .conditioning import tolerance_text
 from .runner import ClaimResult
-from .texprint import CONVENTION, claim_latex, fit, printer_for, statement_latex
+from .texprint import CONVENTION, claim_latex, fit
+from .texstatement import printer_for, statement_latex
 from .trivial import describe, trivially_true
 from .sizes import as_records, checked_text, per_dimension_text, plan_text, restriction_lines
 
@@ -43,7 +44,7 @@ def tex(expr, names=None) -> str:
 
 
 def statement_tex(claim: Claim) -> StatementTex:
-    """The statement at the smallest sizes, printed by verify.texprint with the claim's `tex_names`."""
+    """The statement at the smallest sizes, printed by verify.texstatement with the claim's `tex_names`."""
     sizes = claim.smallest_sizes()
     st = claim.build(sizes)
     note = ""
