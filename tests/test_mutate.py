@@ -240,3 +240,15 @@ def test_a_mutant_refused_at_load_is_stillborn_not_a_crash():
         m.as_claim()
     text = mut.markdown([p], [], settings={"seed": 0, "instances": 8, "per_operator": 3, "per_claim": None, "budget": 5}, notes={})
     assert "## Mutants that could not be constructed" in text and "refused at load" in text
+
+
+def test_equivalence_of_a_mutated_limit_expression_gives_its_bound_variable_a_domain():
+    # x.T[0, 0] is x[0, 0]: the mutant says the same, but p is bound by the Limit and free in the identity
+    # that compares the two expressions, which needs a domain for p to be stated at all
+    from verify.jaxsetup import configure
+    from verify.registry import load_registry
+    configure()
+    claim = next(c for c in load_registry().claims if c.id == "linear_algebra.norm.sup_limit")
+    mutants = {m.describe().split(":")[0]: m for m in mut.plan(claim).mutants}
+    assert "equals the original" in mut.prove_equivalence(mutants["add_transpose in expr"], 20)
+    assert mut.prove_equivalence(mutants["flip_sign in expr"], 20) == ""  # a negated norm is another statement

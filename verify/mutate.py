@@ -44,7 +44,7 @@ from ._errors import ClaimDefinitionError, ClaimDefinitionWarning
 from .claim import (Algorithmic, Claim, Derivation, Expectation, Gradient, Identity, Inequality, Minimiser,
                     Property, Shape, free_symbols)
 from .distributions import ExpectationOver, parameter_fields, parameter_slips, with_parameter
-from .domains import positive
+from .domains import positive, real
 from .logic_kinds import Equivalence, Exists, Implies, Limit, Order
 from .nodes import DERIVATIVE_NODES, Grad, Jacobian, sigmoid
 
@@ -585,6 +585,12 @@ def _identity_claim(m: Mutant, cid: str, lhs, rhs) -> Claim:
     domain = dict(c.domain)
     if isinstance(m.statement, Algorithmic):  # the step is bound in the claim, free in the identity
         domain[str(m.statement.step.name)] = positive()
+    # a variable the statement binds (a Limit's or Order's variable, a witness) is free in the identity:
+    # proved for every positive (or real) value, it holds wherever the statement takes it
+    free = set().union(*(getattr(e, "free_symbols", set()) for e in (lhs, rhs)))
+    for var in getattr(m.statement, "bound", ()):
+        if isinstance(var, sp.Symbol) and var in free and str(var.name) not in domain:
+            domain[str(var.name)] = positive() if var.is_positive else real()
     return _claim(id=cid, title=f"equivalence of {m.id}", source=c.source, statement=Identity(lhs, rhs),
                   domain=domain, defined_at=c.defined_at, **m.size_fields())
 
