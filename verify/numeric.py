@@ -937,8 +937,12 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
                      f"{', '.join(sorted(kink_names))} within {KINK_MARGIN:g} of its kink (relative to the size of its "
                      f"terms) and were excluded; the {total} instances above are away from the kinks")
     for name, (left_out, looked_at, why) in excluded.items():
-        notes.append(f"{name}: {why} on {left_out} of the {looked_at} instances; they were left out of this "
-                     f"check's decision, which uses the other {looked_at - left_out}")
+        if left_out:
+            notes.append(f"{name}: {why} on {left_out} of the {looked_at} instances; they were left out of this "
+                         f"check's decision, which uses the other {looked_at - left_out}")
+        else:  # a check that may leave instances out, and left none out here
+            notes.append(f"{name}: an instance is left out of this check's decision where {why}; none of the "
+                         f"{looked_at} instances was")
     ill_text = tuple(f"at sizes {sizes_text(s)}: {msg}" for s, msg in ill)
     counter = None
     if worst is not None:
