@@ -198,6 +198,21 @@ def test_a_true_order_with_a_cancellation_passes_and_a_false_one_fails_at_every_
     assert check_numeric(false, seed=seed, instances=32).status == "failed"
 
 
+def test_a_limit_whose_sequence_crosses_it_near_the_end_passes_and_a_wrong_one_fails():
+    from verify.numeric import check_numeric
+    # a + b s (1 - 1000 s) -> a as s -> 0+, crossing a at s = 1/1000, between the last steps 2^-9 .. 2^-11:
+    # one gap dips and the last is larger again (the old test, against the gap before only, refuted it)
+    b = sp.Symbol("b", positive=True)
+    s = sp.Symbol("s", positive=True)
+    domain = {a: domains.real(), b: domains.interval(0.5, 2)}
+    crossing = _claim("limit_crossing", Limit(a + b * s * (1 - 1000 * s), s, 0, a), domain)
+    wrong = _claim("limit_crossing_wrong", Limit(a + b * s * (1 - 1000 * s), s, 0, a + sp.Rational(1, 20)), domain,
+                   expect="fails")
+    for seed in range(3):
+        assert check_numeric(crossing, seed=seed, instances=16).status == "passed"
+        assert check_numeric(wrong, seed=seed, instances=16).status == "failed"
+
+
 def test_an_order_with_kinks_is_not_proved_by_its_taylor_coefficients():
     r = sp.Symbol("r", real=True)  # a real step: |r|^3 stays an Abs (for a positive h SymPy writes h^3)
     claim = _claim("order_kink", Order(sp.Abs(r) ** 3 * a, r, 3), {a: domains.real()})
