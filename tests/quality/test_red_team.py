@@ -1722,6 +1722,15 @@ def _(cid):
                 statement=Order(a_ * h**2 * (1 - 8 * b_ * h), h, 3))
 
 
+@case("limits", "wrong_limit_crossing_tail", defect=D_LOGIC,
+      aims="Limit's tail rule allows one crossing near the end (the last gap against the larger of the last two "
+           "steps and of the two gaps before it); a sequence that crosses near the end but converges to a, not "
+           "to a + 1/20, must still be refuted")
+def _(cid):
+    return dict(title="a + b s (1 - 1000 s) -> a + 1/20 as s -> 0", domain={a_: R(), b_: domains.interval(0.5, 2)},
+                statement=Limit(a_ + b_ * s * (1 - 1000 * s), s, 0, a_ + sp.Rational(1, 20)))
+
+
 @case("limits", "quadratic_model_order_too_high", defect=D_LOGIC,
       aims="Order with derivative nodes: the error of a second-order Taylor model is O(h^3), claimed O(h^4)")
 def _(cid):
