@@ -147,6 +147,29 @@ def test_exact_members_belong(case):
         assert member(exact if shape else sp.sympify(exact))
 
 
+@pytest.mark.parametrize("case", cases(), ids=case_id)
+def test_members_far_out_belong(case):
+    """The violation search (verify.search) starts from raw normals scaled by 10 and steps out to
+    +-RAW_CLAMP: each domain's transform must still give members there, not its open boundary.
+    Before the CDF clip an interval(0, 1) gave exactly 1.0 and a stochastic row 0/0 = NaN."""
+    from verify.search import RAW_CLAMP
+
+    name, shape = case
+    domain, _, member, _ = MEMBERSHIP[name]
+    if domain.transform is None:
+        pytest.skip("a domain with its own sampler")
+    raw_shape = domain.raw_shape(tuple(shape))
+    draws = [10.0 * np.asarray(jax.random.normal(k, raw_shape, dtype="float64")) for k in jax.random.split(KEY, 30)]
+    draws += [np.full(raw_shape, RAW_CLAMP), np.full(raw_shape, -RAW_CLAMP)] if name not in FULL_RANK else []
+    for raw in draws:
+        value = np.asarray(domain.transform(jax.numpy.asarray(np.clip(raw, -RAW_CLAMP, RAW_CLAMP)), tuple(shape)))
+        assert np.isfinite(value).all() and member(value[()] if not shape else value), (name, raw)
+
+
+# a matrix of equal entries has rank 1: not a member of these, whatever the transform
+FULL_RANK = {"full_column_rank", "orthogonal", "spd"}
+
+
 def random_value(symbol, rng):
     """A random rational value that the symbol's assumptions allow."""
     if symbol.is_positive:
