@@ -107,6 +107,26 @@ def test_a_true_property_stays_true_under_the_search():
     assert numeric.check_numeric(claim, seed=0, instances=8).status == "passed"
 
 
+def test_the_damped_page_rank_stays_positive_at_the_seed_where_the_search_left_the_domain():
+    # seed 10 (found by the 20-seed sweep): a start drawn at 10 times the scale mapped the damping
+    # factor's raw value through the normal CDF to exactly 1.0 (the open interval's end) and a
+    # stochastic row to 0/0; the instance was NaN and the true claim an error
+    claim = load_registry().get("linear_algebra.eigen.pagerank_eigenvalue_one.damped_positive")
+    result = numeric.check_numeric(claim, seed=10, instances=64)
+    assert result.status == "passed", result.message
+    assert result.worst_condition < 1e10  # the damping factor keeps ~1e-9 away from 1
+
+
+def test_the_search_finds_a_violation_near_singular_matrices_below_its_condition_limit():
+    # x^T (X^T X)^-1 x <= 1e4 x^T x fails only where sigma_min(X) < 0.01 (condition number ~100 and
+    # more): the search's condition-number limit (1e4) must leave that part of the domain to it
+    X = sp.MatrixSymbol("X", n, n)
+    claim = _claim("ineq.false.inverse_bound", Inequality(scalar(u.T * (X.T * X).inv() * u), 10**4 * scalar(u.T * u)),
+                   {X: domains.general(), u: domains.vector()}, sizes={n: (2, 2)}, expect="fails")
+    result = numeric.check_numeric(claim, seed=0, instances=16)
+    assert result.status == "failed" and result.worst_condition <= 1e4 * 1.01
+
+
 def test_a_bad_relation_is_a_load_error():
     with pytest.raises(ClaimDefinitionError, match=r"Inequality relation='=<'.*use one of"):
         _claim("ineq.bad.relation", Inequality(x, x + 1, "=<"), {x: domains.real()})

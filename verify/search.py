@@ -14,7 +14,10 @@ path therefore adds `SEARCH_STARTS` searched instances at each size assignment:
    domain's `transform` (JAX autodiff), so every point visited is a member of the domain;
    step k has length `STEP * scale / sqrt(k + 1)` in raw units (a start drawn at scale 10 explores
    at that scale), and the raw numbers stay within
-   +-`RAW_CLAMP`; the lowest finite objective seen is kept;
+   +-`RAW_CLAMP` (a domain built on the normal CDF clips further, `domains.CDF_RAW_LIMIT`, so that it
+   never hands out its open boundary); the lowest finite objective seen at a point whose matrices to
+   invert have condition number at most `KAPPA_LIMIT` is kept (beyond it float64 holds too few
+   correct digits of the inverse for the check's tolerance, so a "violation" there says nothing);
 4. a start whose best point is a violation (objective < -1) contributes that point; any other
    contributes its starting draw (an extra random instance): a true claim is never judged on
    points pushed to the edge of rounding, only on clear violations or fresh draws.
@@ -34,6 +37,7 @@ from __future__ import annotations
 import zlib
 
 from .claim import Inequality, Property, symbol_shapes
+from .conditioning import KAPPA_CAP
 
 SEARCH_STARTS = 8
 SEARCH_STEPS = 40
@@ -42,6 +46,10 @@ START_SCALES = (1.0, 1.0, 1.0, 1.0, 3.0, 3.0, 10.0, 10.0)
 STEP = 1.0
 RAW_CLAMP = 100.0
 SEARCH_SALT = 1 << 21
+# the check's relative tolerance grows in proportion to an inverse's rounding up to KAPPA_CAP
+# (verify.conditioning), and only more loosely beyond: a violation the search reaches past it may be
+# rounding, and the search does not count it (random draws still go anywhere in the domain)
+KAPPA_LIMIT = KAPPA_CAP
 
 
 def searchable(statement) -> bool:
@@ -60,7 +68,18 @@ def describe(statement) -> str:
     return (f"violation search (at the largest size assignment): {SEARCH_STARTS} starts (raw normals scaled by "
             f"{', '.join(f'{s:g}' for s in START_SCALES)}), {steps} steps of normalised gradient descent on "
             f"{what}, through each domain's transform; a start that reaches a violation contributes that point, "
-            "any other its starting draw")
+            "any other its starting draw" + _inverse_note(statement))
+
+
+def _inverse_note(statement) -> str:
+    import sympy as sp
+
+    from .conditioning import mentions
+
+    if not mentions(statement, (sp.Inverse, sp.MatPow)):
+        return ""
+    return (f"; only points where every matrix the formula inverts has condition number at most {KAPPA_LIMIT:g} "
+            "count as violations")
 
 
 def _property_objective(st: Property, env: dict, atol: float, rtol: float):
@@ -99,6 +118,7 @@ def search_sampler(claim, statement, sizes: dict):
     import jax
     import jax.numpy as jnp
 
+    from .conditioning import instance_condition
     from .numeric import _own_sampler
 
     shapes = sorted(symbol_shapes(claim, sizes).items())
@@ -131,12 +151,16 @@ def search_sampler(claim, statement, sizes: dict):
 
         value_and_grad = jax.value_and_grad(value)
 
+        def trusted(raws):
+            kappa, _ = instance_condition(statement, {**members(raws, fixed), **sizes})
+            return kappa <= KAPPA_LIMIT
+
         def body(k, carry):
             raws, best, best_value = carry
             v, g = value_and_grad(raws)
             g = jax.tree_util.tree_map(lambda a: jnp.where(jnp.isfinite(a), a, 0.0), g)
             norm = jnp.sqrt(sum(jnp.sum(a**2) for a in jax.tree_util.tree_leaves(g)))
-            better = jnp.isfinite(v) & (v < best_value)
+            better = jnp.isfinite(v) & (v < best_value) & trusted(raws)
             best = jax.tree_util.tree_map(lambda b, r: jnp.where(better, r, b), best, raws)
             best_value = jnp.where(better, v, best_value)
             length = STEP * scale / jnp.sqrt(k + 1.0) / jnp.maximum(norm, 1e-300)
@@ -145,7 +169,7 @@ def search_sampler(claim, statement, sizes: dict):
 
         raws, best, best_value = jax.lax.fori_loop(0, steps, body, (start, start, jnp.asarray(jnp.inf)))
         last = value(raws)
-        better = jnp.isfinite(last) & (last < best_value)
+        better = jnp.isfinite(last) & (last < best_value) & trusted(raws)
         best = jax.tree_util.tree_map(lambda b, r: jnp.where(better, r, b), best, raws)
         best_value = jnp.where(better, last, best_value)
         found = best_value < -1.0
