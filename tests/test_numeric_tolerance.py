@@ -193,3 +193,54 @@ def test_too_few_instances_away_from_the_kinks_is_an_error_that_names_the_opt_ou
     claim = Claim(id="test.kink.mostly_zero", domain={s_: with_zeros(-2.0)}, **SIGN_SQUARED)
     result = check_numeric(claim, instances=32)
     assert result.status == "error" and "about_kink=True" in result.message
+
+
+# --- marginal failures judged again from their rounding sensitivity (verify.rounding) -------------
+
+
+def test_a_cancellation_that_exact_arithmetic_shows_equal_passes_on_its_rounding_sensitivity():
+    # seed 17 (found by the 20-seed sweep): Var(cY + e) = E[(cY + e)^2] - E[cY + e]^2 with values
+    # -0.920444 and -0.920399 cancels 9 digits; the true affine invariance of the correlation failed
+    # by 8.4 times the tolerance, and exact arithmetic showed the sides equal (`inconsistent`)
+    from verify.registry import load_registry
+
+    claim = load_registry().get("probability.correlation.normalized.affine_invariant")
+    result = check_numeric(claim, seed=17, instances=64)
+    assert result.status == "passed"
+    assert any("1 of them pass within it" in note for note in result.notes), result.notes
+
+
+def test_the_rounding_recheck_does_not_absorb_a_small_real_error():
+    # the variance of a two-point variable, shifted by s, claimed 1 + 1e-7 times too large: 10 times the
+    # tolerance, so every failing instance is re-judged, and well-conditioned ones still fail
+    t, u, s = sp.symbols("t u s", real=True)
+    q = sp.Symbol("q", positive=True)
+    a, b = t + s, u + s
+    variance = q * a**2 + (1 - q) * b**2 - (q * a + (1 - q) * b) ** 2
+    claim = Claim(id="tol.variance_off_by_a_ten_millionth", title="t", source="tests", expect="fails",
+                  statement=Identity(variance, q * (1 - q) * (t - u) ** 2 * (1 + sp.Rational(1, 10**7))),
+                  domain={t: domains.real(), u: domains.real(), s: domains.real(100.0), q: domains.probability()})
+    result = check_numeric(claim, seed=0, instances=32)
+    assert result.status == "failed"
+    assert result.comparisons[0].mismatched >= 16
+    assert any("judged again from their rounding sensitivity" in note for note in result.notes)
+
+
+def test_rounding_sensitivity_of_a_cancellation_and_of_a_plain_product():
+    import jax
+    import jax.numpy as jnp
+
+    from verify.rounding import AMPLIFY, CAP, sensitivity, widening
+
+    def compute(env):  # E[Y^2] - E[Y]^2 for two equally likely values: a cancellation near y = 0.92
+        y = env["y"]
+        return jnp.mean(y**2) - jnp.mean(y) ** 2, jnp.mean((y - jnp.mean(y)) ** 2), 0.0
+
+    y = jnp.array([[-0.920444, -0.920399], [1.0, 3.0]])
+    d_lhs, d_rhs = sensitivity(compute, {"y": y}, {}, jax.random.PRNGKey(0), eager=False)
+    lhs = np.array([[float(compute({"y": y[0]})[0])], [float(compute({"y": y[1]})[0])]])
+    relative = d_lhs[:, 0] / np.abs(lhs[:, 0])
+    assert relative[0] > 1e-8  # 9 digits cancelled: the perturbed copies move it in the 8th digit
+    assert relative[1] < 1e-14  # variance 1 from terms of size 5: it barely moves
+    added = widening(lhs, lhs, (d_lhs, d_rhs))
+    assert np.all(added <= CAP * np.abs(lhs)) and added[0, 0] >= AMPLIFY * d_lhs[0, 0] * 0.999

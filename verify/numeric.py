@@ -37,6 +37,8 @@ from .logic import check_directions_numeric, exists_pairs
 from .logic_kinds import Equivalence, Exists, Implies, Limit, Order
 from .expectations import expectation_pairs
 from .nodes import Grad
+from .rounding import note as rounding_note
+from .rounding import recheck_wanted, sensitivity, widening
 from .search import SEARCH_STARTS, search_keys, search_sampler, searchable
 from .search import describe as describe_search
 from .sizes import plan as size_plan
@@ -794,6 +796,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
     inverts = False
     tolerance_used = 0.0
     excluded: dict[str, list] = {}  # check name -> [left out, looked at, why]
+    rounded: dict[str, list] = {}  # check name -> [re-judged, passing then, worst ratio before, widest added]
     for index, sizes in enumerate(good):
         k = jax.random.fold_in(key, index)
         per = counts[index]
@@ -915,6 +918,22 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
                 ratio = np.where(undefined_here, np.maximum(ratio, UNDEFINED_RATIO), ratio)
                 lhs, rhs = shown  # the counterexample shows the side that is not finite as it came out
             mismatch = ratio >= 1 if p.strict else ratio > 1
+            if not (p.band or p.strict) and undefined_here is None and recheck_wanted(ratio, mismatch):
+                # failing only by a small factor: judged again from the instances' rounding sensitivity
+                failing = np.flatnonzero(mismatch)
+                changes = sensitivity(p.compute, {n: v[failing] for n, v in used_env.items()}, sizes, k,
+                                      eager=isinstance(statement, EAGER_KINDS))
+                added = np.zeros((n_used, int(np.prod(lhs.shape[1:], dtype=int))))
+                added[failing] = widening(lhs[failing], rhs[failing], changes)
+                cmp = compare_entrywise(lhs, rhs, extra, atol=claim.atol + added, rtol=used_rtol, kappa=used_kappa)
+                largest = np.maximum(np.abs(lhs), np.abs(rhs)).reshape(n_used, -1).max(axis=1)[failing]
+                r = rounded.setdefault(p.name, [0, 0, 0.0, 0.0])
+                r[0] += len(failing)
+                r[1] += int(np.sum(cmp.ratio[failing] <= 1))
+                r[2] = max(r[2], float(np.max(ratio[failing])))
+                r[3] = max(r[3], float(np.max(added[failing].max(axis=1) / np.where(largest > 0, largest, 1.0))))
+                ratio = cmp.ratio
+                mismatch = ratio > 1
             tolerance_used = max(tolerance_used, float(np.max(ratio)))
             c = comparisons.setdefault(p.name, [0, 0, 0.0, float("nan")])
             c[0] += n_used
@@ -943,6 +962,7 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
         else:  # a check that may leave instances out, and left none out here
             notes.append(f"{name}: an instance is left out of this check's decision where {why}; none of the "
                          f"{looked_at} instances was")
+    notes.extend(rounding_note(name, *r) for name, r in rounded.items())
     ill_text = tuple(f"at sizes {sizes_text(s)}: {msg}" for s, msg in ill)
     counter = None
     if worst is not None:
