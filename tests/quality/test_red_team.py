@@ -1629,6 +1629,34 @@ def _(cid):
                 statement=Property(gram, "psd"))
 
 
+@case("inequality", "near_open_end", defect=D_SEARCH,
+      aims="q >= 1e-7 for q in (0, 1) fails only for q < 1e-7, a raw normal below -5.2: the CDF clip of bounded "
+           "domains (6 standard deviations, q >= 1e-9) must leave the search room to get there")
+def _(cid):
+    return dict(title="q >= 1e-7 for a probability q", domain={q: domains.probability()},
+                statement=Inequality(q, sp.Rational(1, 10**7), ">="))
+
+
+@case("inequality", "inverse_bound_near_singular", defect=D_SEARCH,
+      aims="x^T (A^T A)^-1 x <= 1e4 x^T x fails only where sigma_min(A) < 0.01: the search counts violations only "
+           "where the inverted matrix has condition number <= 1e4, which must still reach this one")
+def _(cid):
+    return dict(title="x^T (A^T A)^-1 x <= 1e4 x^T x", domain={A: G(), x: V()}, sizes=N2,
+                statement=Inequality(scalar(x.T * (A.T * A).inv() * x), 10**4 * scalar(x.T * x)))
+
+
+@case("identity", "shifted_variance_off_by_1e7th", defect=D_ENTRYWISE,
+      aims="a two-point variance, shifted by s ~ 100, claimed 1 + 1e-7 times too large: every failing instance fails "
+           "by ~10 times its tolerance and is judged again from its rounding sensitivity (verify.rounding); the "
+           "well-conditioned ones must still fail")
+def _(cid):
+    hi, lo = t + s, u + s
+    variance = q * hi**2 + (1 - q) * lo**2 - (q * hi + (1 - q) * lo) ** 2
+    return dict(title="E[Y^2] - E[Y]^2 = q (1 - q) (t - u)^2 (1 + 1e-7)",
+                domain={t: R(), u: R(), s: R(100.0), q: domains.probability()},
+                statement=Identity(variance, q * (1 - q) * (t - u) ** 2 * (1 + sp.Rational(1, 10**7))))
+
+
 @case("load", "inequality_relation_typo", rejects=r"Inequality relation",
       aims="Inequality relation must be one of <=, <, >=, >")
 def _(cid):
