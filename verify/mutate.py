@@ -645,15 +645,8 @@ def prove_equivalence(mutant: Mutant, budget: float) -> str:
 def _equivalences_proved(mutants: list, budget: float, *, jobs: int) -> dict:
     """For each mutant, the first of its equivalences (in their order) that the symbolic path
     proves, or ''.  Every equivalence of every mutant is checked, `jobs` at a time."""
-    from .runner import run_symbolic
-
     asked = [(m.id, why, claim) for m in mutants for why, claim in m.equivalence_claims()]
-    results = run_symbolic([claim for _, _, claim in asked], budget=budget, jobs=jobs)
-    found = {m.id: "" for m in mutants}
-    for (mutant_id, why, _), (result, _) in zip(asked, results):
-        if not found[mutant_id] and result.status == "proved":
-            found[mutant_id] = f"{why} (proved by SymPy, {result.scope})"
-    return found
+    return _first_proved(mutants, asked, budget, jobs, "proved by SymPy")
 
 
 def prove_implication(mutant: Mutant, budget: float) -> str:
@@ -664,29 +657,36 @@ def prove_implication(mutant: Mutant, budget: float) -> str:
 def _implications_proved(mutants: list, budget: float, *, jobs: int) -> dict:
     """For each mutant, why its original implies it, or '': the symbolic path must prove the
     comparison of the mutated side with the original one (`proved`; a numeric pass is not enough)."""
+    asked = [(m.id, why, claim) for m in mutants
+             for why, claim in _stated(m, "implication", _implications(m), _implication_claim)]
+    return _first_proved(mutants, asked, budget, jobs, "the comparison proved by SymPy")
+
+
+def _first_proved(mutants: list, asked: list, budget: float, jobs: int, label: str) -> dict:
+    """mutant id -> the reason of its first claim in `asked` ((mutant id, why, claim), in order)
+    that the symbolic path proves, with `label` and the proof's scope; '' when none is proved."""
     from .runner import run_symbolic
 
-    asked = []
-    for m in mutants:
-        for k, (why, statement) in enumerate(_implications(m)):
-            try:
-                asked.append((m.id, why, _implication_claim(m, f"{m.id}.implication_{k}", statement)))
-            except Exception:  # a comparison that cannot even be stated (e.g. ill-formed) is not proved
-                continue
     results = run_symbolic([claim for _, _, claim in asked], budget=budget, jobs=jobs) if asked else []
     found = {m.id: "" for m in mutants}
     for (mutant_id, why, _), (result, _) in zip(asked, results):
         if not found[mutant_id] and result.status == "proved":
-            found[mutant_id] = f"{why} (the comparison proved by SymPy, {result.scope})"
+            found[mutant_id] = f"{why} ({label}, {result.scope})"
     return found
 
 
 def _safe_equivalence_claims(mutant: Mutant) -> list:
+    return _stated(mutant, "equivalence", _equivalences(mutant), _identity_claim)
+
+
+def _stated(mutant: Mutant, kind: str, items: list, make: Callable) -> list:
+    """[(why, claim), ...] for the (why, *parts) in `items`, each claim made by make(mutant, id, *parts);
+    one that cannot even be stated (e.g. ill-formed) is left out: it is not proved."""
     out = []
-    for k, (why, lhs, rhs) in enumerate(_equivalences(mutant)):
+    for k, (why, *parts) in enumerate(items):
         try:
-            out.append((why, _identity_claim(mutant, f"{mutant.id}.equivalence_{k}", lhs, rhs)))
-        except Exception:  # an equivalence that cannot even be stated (e.g. ill-formed) is not proved
+            out.append((why, make(mutant, f"{mutant.id}.{kind}_{k}", *parts)))
+        except Exception:
             continue
     return out
 

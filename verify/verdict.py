@@ -17,7 +17,8 @@ reason (identities exist that hold for every 2 x 2 matrix and fail at 3 x 3); un
 two paths disagree: `inconsistent`.
 A numeric error makes the verdict `error`.  A numeric counterexample that exact arithmetic shows
 to be a rounding artefact (residual exactly 0) makes it `inconsistent`: the engine's tolerance,
-not the claim, is wrong, and the report says so.
+not the claim, is wrong, and the report says so.  (A marginal failure has already had a second
+look from its rounding sensitivity, `verify.rounding`; this is what remains after it.)
 """
 
 from __future__ import annotations
