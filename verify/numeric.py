@@ -38,7 +38,8 @@ from .logic_kinds import Equivalence, Exists, Implies, Limit, Order
 from .expectations import expectation_pairs
 from .nodes import Grad
 from .rounding import note as rounding_note
-from .rounding import recheck_wanted, sensitivity, widening
+from .rounding import merge as merge_rounding
+from .rounding import recheck_wanted, rejudge
 from .search import SEARCH_STARTS, search_keys, search_sampler, searchable
 from .search import describe as describe_search
 from .sizes import plan as size_plan
@@ -920,18 +921,11 @@ def check_numeric(claim: Claim, *, seed: int = 0, instances: int = 64) -> Numeri
             mismatch = ratio >= 1 if p.strict else ratio > 1
             if not (p.band or p.strict) and undefined_here is None and recheck_wanted(ratio, mismatch):
                 # failing only by a small factor: judged again from the instances' rounding sensitivity
-                failing = np.flatnonzero(mismatch)
-                changes = sensitivity(p.compute, {n: v[failing] for n, v in used_env.items()}, sizes, k,
-                                      eager=isinstance(statement, EAGER_KINDS))
-                added = np.zeros((n_used, int(np.prod(lhs.shape[1:], dtype=int))))
-                added[failing] = widening(lhs[failing], rhs[failing], changes)
-                cmp = compare_entrywise(lhs, rhs, extra, atol=claim.atol + added, rtol=used_rtol, kappa=used_kappa)
-                largest = np.maximum(np.abs(lhs), np.abs(rhs)).reshape(n_used, -1).max(axis=1)[failing]
-                r = rounded.setdefault(p.name, [0, 0, 0.0, 0.0])
-                r[0] += len(failing)
-                r[1] += int(np.sum(cmp.ratio[failing] <= 1))
-                r[2] = max(r[2], float(np.max(ratio[failing])))
-                r[3] = max(r[3], float(np.max(added[failing].max(axis=1) / np.where(largest > 0, largest, 1.0))))
+                cmp, figures = rejudge(
+                    p.compute, lhs, rhs, ratio, mismatch, used_env, sizes, k, eager=isinstance(statement, EAGER_KINDS),
+                    compare=lambda added: compare_entrywise(lhs, rhs, extra, atol=claim.atol + added, rtol=used_rtol,
+                                                            kappa=used_kappa))
+                merge_rounding(rounded.setdefault(p.name, [0, 0, 0.0, 0.0]), figures)
                 ratio = cmp.ratio
                 mismatch = ratio > 1
             tolerance_used = max(tolerance_used, float(np.max(ratio)))

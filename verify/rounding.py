@@ -101,6 +101,30 @@ def widening(lhs, rhs, changes: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     return np.minimum(AMPLIFY * (changes[0] + changes[1]), CAP * largest)
 
 
+def rejudge(compute, lhs, rhs, ratio, mismatch, env: dict, sizes: dict, key, *, eager: bool, compare):
+    """Judge a check's failing instances again (see the module docstring).  `compare(added)` compares
+    every instance with `added` (instances x entries) on top of the absolute tolerance.  Returns the
+    new comparison and [re-judged, passing then, worst ratio before, widest added relative to the
+    instance's largest |entry|]."""
+    failing = np.flatnonzero(mismatch)
+    n = np.shape(lhs)[0]
+    changes = sensitivity(compute, {name: v[failing] for name, v in env.items()}, sizes, key, eager=eager)
+    added = np.zeros((n, int(np.prod(np.shape(lhs)[1:], dtype=int))))
+    added[failing] = widening(lhs[failing], rhs[failing], changes)
+    cmp = compare(added)
+    largest = np.maximum(np.abs(lhs), np.abs(rhs)).reshape(n, -1).max(axis=1)[failing]
+    widest = float(np.max(added[failing].max(axis=1) / np.where(largest > 0, largest, 1.0)))
+    return cmp, [len(failing), int(np.sum(cmp.ratio[failing] <= 1)), float(np.max(ratio[failing])), widest]
+
+
+def merge(total: list, more: list) -> None:
+    """Add one size assignment's `rejudge` figures to a check's running ones."""
+    total[0] += more[0]
+    total[1] += more[1]
+    total[2] = max(total[2], more[2])
+    total[3] = max(total[3], more[3])
+
+
 def note(name: str, rechecked: int, absorbed: int, worst_ratio: float, widest: float) -> str:
     """The report's line about the re-judged instances of one check."""
     text = (f"{name}: {rechecked} instance(s) failed the tolerance by at most {worst_ratio:.3g} times and were judged "
@@ -115,5 +139,5 @@ def note(name: str, rechecked: int, absorbed: int, worst_ratio: float, widest: f
     return text
 
 
-__all__ = ["AMPLIFY", "CAP", "COPIES", "PERTURBATION", "RECHECK_RATIO", "note", "recheck_wanted", "sensitivity",
-           "widening"]
+__all__ = ["AMPLIFY", "CAP", "COPIES", "PERTURBATION", "RECHECK_RATIO", "merge", "note", "recheck_wanted", "rejudge",
+           "sensitivity", "widening"]

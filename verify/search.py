@@ -71,12 +71,17 @@ def describe(statement) -> str:
             "any other its starting draw" + _inverse_note(statement))
 
 
-def _inverse_note(statement) -> str:
+def _inverts(statement) -> bool:
+    """Whether the formula may invert a matrix (then the search's condition-number limit applies)."""
     import sympy as sp
 
     from .conditioning import mentions
 
-    if not mentions(statement, (sp.Inverse, sp.MatPow)):
+    return mentions(statement, (sp.Inverse, sp.MatPow))
+
+
+def _inverse_note(statement) -> str:
+    if not _inverts(statement):
         return ""
     return (f"; only points where every matrix the formula inverts has condition number at most {KAPPA_LIMIT:g} "
             "count as violations")
@@ -122,6 +127,7 @@ def search_sampler(claim, statement, sizes: dict):
     from .numeric import _own_sampler
 
     shapes = sorted(symbol_shapes(claim, sizes).items())
+    inverts = _inverts(statement)
     objective = objective_of(statement, claim.atol, claim.rtol)
     steps = LOCAL_MIN_STEPS if isinstance(statement, Property) and statement.local_min_of else SEARCH_STEPS
     scales = jnp.asarray(START_SCALES[:SEARCH_STARTS], dtype=jnp.float64)
@@ -152,6 +158,8 @@ def search_sampler(claim, statement, sizes: dict):
         value_and_grad = jax.value_and_grad(value)
 
         def trusted(raws):
+            if not inverts:
+                return True
             kappa, _ = instance_condition(statement, {**members(raws, fixed), **sizes})
             return kappa <= KAPPA_LIMIT
 
